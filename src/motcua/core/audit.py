@@ -1,0 +1,59 @@
+"""Writing the audit log. Services call :func:`record`; the middleware supplies the actor."""
+
+from __future__ import annotations
+
+import contextvars
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models
+
+from motcua.core.models import AuditRecord
+
+
+@dataclass(frozen=True)
+class AuditContext:
+    user: Any = None
+    ip_address: str | None = None
+
+
+_current: contextvars.ContextVar[AuditContext] = contextvars.ContextVar("motcua_audit", default=AuditContext())
+
+
+def set_context(*, user: Any = None, ip_address: str | None = None) -> contextvars.Token:
+    return _current.set(AuditContext(user=user, ip_address=ip_address))
+
+
+def reset_context(token: contextvars.Token) -> None:
+    _current.reset(token)
+
+
+def record(
+    *,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+    changes: dict | None = None,
+    actor: Any = None,
+) -> AuditRecord:
+    """Append one audit record. ``actor`` defaults to the user of the current request."""
+    context = _current.get()
+    actor = actor if actor is not None else context.user
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr or str(obj)[:300]
+    return AuditRecord.objects.create(
+        actor=actor,
+        actor_label=(actor.get_username() if actor is not None else "system")[:200],
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr[:300],
+        changes=changes or {},
+        ip_address=context.ip_address,
+    )

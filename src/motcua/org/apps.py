@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class OrgConfig(AppConfig):
+    name = "motcua.org"
+    label = "org"
+    default_auto_field = "django.db.models.BigAutoField"
