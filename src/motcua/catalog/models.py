@@ -94,6 +94,7 @@ class ProcedureVersion(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     name = models.CharField(_("name"), max_length=500)
+    name_folded = models.CharField(max_length=500, editable=False, default="", db_index=True)
     name_en = models.CharField(_("name in English"), max_length=500, blank=True)
     summary = models.TextField(_("what it is for, in plain words"), blank=True)
     sector = models.ForeignKey(Sector, verbose_name=_("sector"), on_delete=models.PROTECT, related_name="versions")

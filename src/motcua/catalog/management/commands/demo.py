@@ -1,0 +1,34 @@
+"""``motcua demo``: units, the Tây Ninh agency tree, the demo catalog and demo accounts.
+
+Idempotent: running it again changes nothing and prints the logins again.
+"""
+
+from __future__ import annotations
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+
+class Command(BaseCommand):
+    help = "Load the demo province (Tây Ninh), its catalog and demo accounts; print the logins."
+
+    def handle(self, *args, **options):
+        from motcua.accounts.demo import build_demo_users
+        from motcua.catalog.demo import load_demo_catalog
+        from motcua.org.demo import build_demo_agencies, build_historical_units
+        from motcua.org.services import load_units
+
+        call_command("migrate", interactive=False, verbosity=0)
+        with transaction.atomic():
+            units = load_units()
+            build_historical_units()
+            build_demo_agencies()
+        self.stdout.write(f"Administrative units: {units}")
+        report = load_demo_catalog()
+        self.stdout.write(f"Catalog: {report.as_dict()}")
+        logins = build_demo_users()
+        self.stdout.write(self.style.SUCCESS("\nDemo accounts (http://127.0.0.1:8000/):"))
+        width = max(len(u) for u, _, _ in logins)
+        for username, password, description in logins:
+            self.stdout.write(f"  {username.ljust(width)}  {password:<14}  {description}")

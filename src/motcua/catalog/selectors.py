@@ -1,0 +1,181 @@
+"""Reads of the catalog: search, browsing, fees in force, the live due date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from motcua.catalog.models import Fee, LifeEvent, LinkedGroup, ProcedureVersion, Sector
+from motcua.core.text import fold, tokens
+from motcua.org.models import Agency
+
+MAX_PAGE_SIZE = 100
+
+
+def current_versions() -> QuerySet[ProcedureVersion]:
+    return ProcedureVersion.objects.filter(is_current=True).select_related("procedure", "sector")
+
+
+def procedures_of_agency(agency: Agency) -> Q:
+    """Procedures an agency handles: named explicitly, or by the agency's kind."""
+    return Q(agencies=agency) | Q(agency_kinds__icontains=f'"{agency.kind}"')
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    versions: list[ProcedureVersion]
+    total: int
+    page: int
+    page_size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
+def search_procedures(
+    *,
+    q: str = "",
+    sector: str = "",
+    level: str = "",
+    agency: str = "",
+    life_event: str = "",
+    online_level: str = "",
+    page: int = 1,
+    page_size: int = 20,
+) -> SearchResult:
+    """Search the current catalog, ignoring diacritics and case (``đ`` = ``d``).
+
+    Every word must appear in the procedure's searchable text. Ranking: the exact national code,
+    then the whole name, a name starting with the query, the query as a phrase in the name, all
+    words in the name, and finally words only in the summary or sector; ties by name.
+    """
+    page_size = max(1, min(page_size, MAX_PAGE_SIZE))
+    page = max(1, page)
+    qs = current_versions()
+    if sector:
+        qs = qs.filter(sector__code=sector)
+    if level:
+        qs = qs.filter(level=level)
+    if online_level:
+        qs = qs.filter(online_level=online_level)
+    if life_event:
+        qs = qs.filter(life_events__code=life_event)
+    if agency:
+        found = Agency.objects.filter(code=agency).first()
+        qs = qs.filter(procedures_of_agency(found)).distinct() if found else qs.none()
+
+    raw = q.strip()
+    words = tokens(raw)
+    if words:
+        phrase = " ".join(words)
+        for word in words:
+            qs = qs.filter(search_text__contains=word)
+        name_has_all = Q()
+        for word in words:
+            name_has_all &= Q(name_folded__contains=word)
+        qs = qs.annotate(
+            rank=Case(
+                When(procedure__code=raw, then=Value(100)),
+                When(name_folded=phrase, then=Value(90)),
+                When(name_folded__startswith=phrase, then=Value(80)),
+                When(name_folded__contains=phrase, then=Value(60)),
+                When(name_has_all, then=Value(40)),
+                default=Value(20),
+                output_field=IntegerField(),
+            )
+        ).order_by("-rank", "name_folded", "procedure__code")
+    else:
+        qs = qs.order_by("name_folded", "procedure__code")
+    total = qs.count()
+    start = (page - 1) * page_size
+    return SearchResult(versions=list(qs[start : start + page_size]), total=total, page=page, page_size=page_size)
+
+
+def get_current_version(code: str) -> ProcedureVersion | None:
+    return (
+        current_versions()
+        .prefetch_related("documents", "fees", "steps", "agencies", "life_events")
+        .filter(procedure__code=code)
+        .first()
+    )
+
+
+def fees_in_force(version: ProcedureVersion, on: dt.date | None = None) -> dict[str, list[Fee]]:
+    """Fees valid on ``on`` (today by default), grouped by channel."""
+    on = on or timezone.localdate()
+    result: dict[str, list[Fee]] = {}
+    for fee in version.fees.all():
+        if (fee.valid_from is None or fee.valid_from <= on) and (fee.valid_to is None or on <= fee.valid_to):
+            result.setdefault(fee.channel, []).append(fee)
+    return result
+
+
+def fee_totals(version: ProcedureVersion, on: dt.date | None = None) -> dict[str, int]:
+    """Total to pay per channel today; a channel with no fee row of its own costs what the desk costs."""
+    fees = fees_in_force(version, on)
+    totals = {channel: sum(f.amount for f in rows) for channel, rows in fees.items()}
+    if "in_person" in totals:
+        totals.setdefault("online", totals["in_person"])
+        totals.setdefault("post", totals["in_person"])
+    return totals
+
+
+def due_if_submitted(version: ProcedureVersion, at: dt.datetime | None = None) -> dt.datetime:
+    """When the result would be due if the dossier were received at ``at`` (now by default)."""
+    from motcua.core.calendar import get_calendar
+
+    at = at or timezone.now()
+    calendar = get_calendar()
+    if version.processing_time_unit == ProcedureVersion.TimeUnit.WORKING_HOURS:
+        return calendar.add_working_hours(at, version.processing_time)
+    return calendar.add_working_days(at, version.processing_time, cutoff=version.cutoff_applies)
+
+
+def sectors_with_counts() -> list[Sector]:
+    from django.db.models import Count
+
+    return list(
+        Sector.objects.annotate(count=Count("versions", filter=Q(versions__is_current=True)))
+        .filter(count__gt=0)
+        .order_by("name")
+    )
+
+
+def life_events_with_counts() -> list[LifeEvent]:
+    from django.db.models import Count
+
+    return list(
+        LifeEvent.objects.annotate(count=Count("versions", filter=Q(versions__is_current=True))).order_by(
+            "position", "name"
+        )
+    )
+
+
+def browsable_agencies() -> list[Agency]:
+    """Provincial agencies that handle at least one procedure (communes are browsed by level)."""
+    ids = set(
+        ProcedureVersion.agencies.through.objects.filter(procedureversion__is_current=True).values_list(
+            "agency_id", flat=True
+        )
+    )
+    return list(Agency.objects.filter(id__in=ids).order_by("name"))
+
+
+def linked_groups() -> list[LinkedGroup]:
+    return list(LinkedGroup.objects.prefetch_related("members__procedure").all())
+
+
+def search_fold(text: str) -> str:
+    return fold(text)

@@ -1,0 +1,60 @@
+"""``motcua serve``: the web server (gunicorn) and the background worker together.
+
+The embedded default for one machine; a province runs gunicorn and ``motcua worker`` as
+separate services instead (docs/admin-guide.md).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Serve the web application and run the background worker (one-machine setup)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
+        parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "4")))
+        parser.add_argument("--no-worker", action="store_true", help="do not start the background worker")
+
+    def handle(self, *args, host, port, workers, threads, no_worker, **options):
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "motcua.settings")}
+        web = [
+            sys.executable, "-m", "gunicorn", "motcua.wsgi:application",
+            "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", str(threads),
+            "--access-logfile", "-", "--graceful-timeout", "10",
+        ]  # fmt: skip
+        children = [subprocess.Popen(web, env=env)]
+        if not no_worker:
+            children.append(subprocess.Popen([sys.executable, "-m", "motcua", "worker"], env=env))
+        self.stdout.write(self.style.SUCCESS(f"motcua is serving http://{host}:{port}/ (Ctrl+C to stop)"))
+
+        def stop(*_):
+            for child in children:
+                if child.poll() is None:
+                    child.send_signal(signal.SIGTERM)
+
+        signal.signal(signal.SIGTERM, stop)
+        try:
+            while all(child.poll() is None for child in children):
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            stop()
+            for child in children:
+                try:
+                    child.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    child.kill()
+        failed = [c.returncode for c in children if c.returncode not in (0, -signal.SIGTERM, None)]
+        if failed:
+            raise SystemExit(failed[0])
