@@ -5,3 +5,12 @@ import pytest
 def _english_off(settings):
     """Tests see the site as a Vietnamese visitor does unless they switch."""
     settings.LANGUAGE_CODE = "vi"
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    """Tests need no collectstatic run: serve static names as they are."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

@@ -34,7 +34,12 @@ BASE_PROCEDURE = {
                 "title": "Thông tin trẻ",
                 "fields": [
                     {"name": "child_name", "label": "Họ và tên trẻ", "type": "text", "required": True},
-                    {"name": "birth_paper", "label": "Giấy chứng sinh", "type": "document", "document": "giay-chung-sinh"},
+                    {
+                        "name": "birth_paper",
+                        "label": "Giấy chứng sinh",
+                        "type": "document",
+                        "document": "giay-chung-sinh",
+                    },
                 ],
             }
         ]
@@ -82,9 +87,15 @@ def agencies(db):
     province = AdministrativeUnit.objects.create(
         code="80", name="Tây Ninh", level="province", valid_from=dt.date(2025, 7, 1)
     )
-    root = Agency.objects.create(code="000.00.00.H53", name="UBND tỉnh Tây Ninh", kind="province_pc", unit=province)
+    root = Agency.objects.create(
+        code="000.00.00.H53", name="UBND tỉnh Tây Ninh", kind="province_pc", unit=province
+    )
     dept = Agency.objects.create(
-        code="000.00.07.H53", name="Sở Nông nghiệp và Môi trường", kind="department", unit=province, parent=root
+        code="000.00.07.H53",
+        name="Sở Nông nghiệp và Môi trường",
+        kind="department",
+        unit=province,
+        parent=root,
     )
     return {"root": root, "dept": dept, "province": province}
 

@@ -46,7 +46,10 @@ def test_changed_procedure_gets_a_new_version_and_the_old_one_is_retired(importe
     report = import_catalog(catalog_data)
     assert report.updated["procedures"] == 1
     versions = list(ProcedureVersion.objects.filter(procedure__code="1.001193").order_by("number"))
-    assert [(v.number, v.status, v.is_current) for v in versions] == [(1, "retired", False), (2, "published", True)]
+    assert [(v.number, v.status, v.is_current) for v in versions] == [
+        (1, "retired", False),
+        (2, "published", True),
+    ]
     assert versions[0].processing_time == 0  # the old version keeps what it said
 
 

@@ -72,7 +72,16 @@ class StepInline(_FrozenWhenPublished, admin.TabularInline):
 
 @admin.register(ProcedureVersion)
 class ProcedureVersionAdmin(admin.ModelAdmin):
-    list_display = ("procedure", "number", "name", "status", "is_current", "level", "online_level", "published_at")
+    list_display = (
+        "procedure",
+        "number",
+        "name",
+        "status",
+        "is_current",
+        "level",
+        "online_level",
+        "published_at",
+    )
     list_filter = ("status", "is_current", "level", "online_level", "sector")
     search_fields = ("procedure__code", "name_folded", "name")
     list_select_related = ("procedure", "sector")
@@ -92,7 +101,11 @@ class ProcedureVersionAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        return obj is not None and obj.status == ProcedureVersion.Status.DRAFT and super().has_delete_permission(request, obj)
+        return (
+            obj is not None
+            and obj.status == ProcedureVersion.Status.DRAFT
+            and super().has_delete_permission(request, obj)
+        )
 
     def save_model(self, request, obj, form, change):
         from motcua.core.text import fold

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Literal
 
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from motcua.catalog import selectors
 
@@ -36,14 +37,14 @@ class ProcedureListOut(Schema):
 
 
 class SearchParams(Schema):
-    q: str = ""
+    q: str = Field("", max_length=200)
     sector: str = ""
-    level: str = ""
+    level: Literal["", "province", "commune"] = ""
     agency: str = ""
     life_event: str = ""
-    online_level: str = ""
-    page: int = 1
-    page_size: int = 20
+    online_level: Literal["", "full", "partial", "none"] = ""
+    page: int = Field(1, ge=1, le=10_000)
+    page_size: int = Field(20, ge=1, le=selectors.MAX_PAGE_SIZE)
 
 
 class DocumentOut(Schema):
@@ -205,7 +206,9 @@ class LinkedGroupOut(Schema):
     members: list[LinkedMemberOut]
 
 
-@router.get("/linked-groups", response=list[LinkedGroupOut], summary="Groups of linked procedures (Decree 63/2024)")
+@router.get(
+    "/linked-groups", response=list[LinkedGroupOut], summary="Groups of linked procedures (Decree 63/2024)"
+)
 def list_linked_groups(request):
     names = {v.procedure_id: v.name for v in selectors.current_versions()}
     return [

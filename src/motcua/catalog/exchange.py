@@ -69,7 +69,11 @@ class ImportReport:
         return bool(sum(self.created.values()) or sum(self.updated.values()))
 
     def as_dict(self) -> dict[str, dict[str, int]]:
-        return {"created": dict(self.created), "updated": dict(self.updated), "unchanged": dict(self.unchanged)}
+        return {
+            "created": dict(self.created),
+            "updated": dict(self.updated),
+            "unchanged": dict(self.unchanged),
+        }
 
 
 def _pydantic_path(loc: tuple) -> str:
@@ -114,7 +118,12 @@ def check_references(catalog: CatalogFile) -> list[Problem]:
         seen: dict[str, int] = {}
         for i, item in enumerate(items):
             if item.code in seen:
-                problems.append(Problem(f"{label}[{i}].code", f"duplicate code {item.code} (also at {label}[{seen[item.code]}])"))
+                problems.append(
+                    Problem(
+                        f"{label}[{i}].code",
+                        f"duplicate code {item.code} (also at {label}[{seen[item.code]}])",
+                    )
+                )
             else:
                 seen[item.code] = i
 
@@ -124,14 +133,18 @@ def check_references(catalog: CatalogFile) -> list[Problem]:
     duplicates(catalog.linked_groups, "linked_groups")
 
     sector_codes = {s.code for s in catalog.sectors} | set(Sector.objects.values_list("code", flat=True))
-    event_codes = {e.code for e in catalog.life_events} | set(LifeEvent.objects.values_list("code", flat=True))
+    event_codes = {e.code for e in catalog.life_events} | set(
+        LifeEvent.objects.values_list("code", flat=True)
+    )
     wanted_agencies = {c for p in catalog.procedures for c in p.agencies} | {
         s.agency for p in catalog.procedures for s in p.steps if s.agency
     }
     known_agencies = set(
         Agency.objects.filter(code__in=wanted_agencies, is_active=True).values_list("code", flat=True)
     )
-    procedure_codes = {p.code for p in catalog.procedures} | set(Procedure.objects.values_list("code", flat=True))
+    procedure_codes = {p.code for p in catalog.procedures} | set(
+        Procedure.objects.values_list("code", flat=True)
+    )
 
     for i, proc in enumerate(catalog.procedures):
         base = f"procedures[{i}]"
@@ -148,11 +161,15 @@ def check_references(catalog: CatalogFile) -> list[Problem]:
                 problems.append(Problem(f"{base}.steps[{j}].agency", f"unknown agency {step.agency}"))
     for i, group in enumerate(catalog.linked_groups):
         if group.life_event and group.life_event not in event_codes:
-            problems.append(Problem(f"linked_groups[{i}].life_event", f"unknown life event {group.life_event}"))
+            problems.append(
+                Problem(f"linked_groups[{i}].life_event", f"unknown life event {group.life_event}")
+            )
         for j, member in enumerate(group.members):
             if member.procedure not in procedure_codes:
                 problems.append(
-                    Problem(f"linked_groups[{i}].members[{j}].procedure", f"unknown procedure {member.procedure}")
+                    Problem(
+                        f"linked_groups[{i}].members[{j}].procedure", f"unknown procedure {member.procedure}"
+                    )
                 )
     return problems
 
@@ -181,7 +198,12 @@ def import_catalog(raw: bytes | str | dict, *, actor=None, publish: bool = True)
             _upsert(
                 LifeEvent,
                 item.code,
-                {"name": item.name, "name_en": item.name_en, "description": item.description, "position": position},
+                {
+                    "name": item.name,
+                    "name_en": item.name_en,
+                    "description": item.description,
+                    "position": position,
+                },
                 report,
                 "life_events",
             )
@@ -190,7 +212,9 @@ def import_catalog(raw: bytes | str | dict, *, actor=None, publish: bool = True)
         for item in catalog.linked_groups:
             _import_linked_group(item, report)
         if report.changed:
-            audit.record(action="catalog.import", object_type="catalog", changes=report.as_dict(), actor=actor)
+            audit.record(
+                action="catalog.import", object_type="catalog", changes=report.as_dict(), actor=actor
+            )
     return report
 
 
@@ -213,7 +237,9 @@ def _import_procedure(item: ProcedureIn, *, actor, publish: bool, report: Import
     procedure, created = Procedure.objects.get_or_create(code=item.code)
     wanted = canonical(item)
     if not created:
-        compare_to = procedure.versions.filter(status=ProcedureVersion.Status.DRAFT).first() if not publish else None
+        compare_to = (
+            procedure.versions.filter(status=ProcedureVersion.Status.DRAFT).first() if not publish else None
+        )
         compare_to = compare_to or procedure.versions.filter(is_current=True).first()
         if compare_to is not None and canonical(export_version(compare_to)) == wanted:
             report.unchanged["procedures"] += 1
@@ -367,7 +393,9 @@ def export_catalog() -> dict[str, Any]:
         .order_by("procedure__code")
     )
     catalog = CatalogFile(
-        sectors=[{"code": s.code, "name": s.name, "name_en": s.name_en} for s in Sector.objects.order_by("code")],
+        sectors=[
+            {"code": s.code, "name": s.name, "name_en": s.name_en} for s in Sector.objects.order_by("code")
+        ],
         life_events=[
             {"code": e.code, "name": e.name, "name_en": e.name_en, "description": e.description}
             for e in LifeEvent.objects.all()

@@ -97,8 +97,12 @@ class ProcedureVersion(models.Model):
     name_folded = models.CharField(max_length=500, editable=False, default="", db_index=True)
     name_en = models.CharField(_("name in English"), max_length=500, blank=True)
     summary = models.TextField(_("what it is for, in plain words"), blank=True)
-    sector = models.ForeignKey(Sector, verbose_name=_("sector"), on_delete=models.PROTECT, related_name="versions")
-    life_events = models.ManyToManyField(LifeEvent, verbose_name=_("life events"), blank=True, related_name="versions")
+    sector = models.ForeignKey(
+        Sector, verbose_name=_("sector"), on_delete=models.PROTECT, related_name="versions"
+    )
+    life_events = models.ManyToManyField(
+        LifeEvent, verbose_name=_("life events"), blank=True, related_name="versions"
+    )
     level = models.CharField(_("competent level"), max_length=10, choices=Level.choices)
     agencies = models.ManyToManyField(
         Agency, verbose_name=_("competent agencies"), blank=True, related_name="procedure_versions"
@@ -134,14 +138,18 @@ class ProcedureVersion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["procedure", "number"], name="procedure_version_number_unique"),
             models.UniqueConstraint(
-                fields=["procedure"], condition=models.Q(is_current=True), name="procedure_one_current_version"
+                fields=["procedure"],
+                condition=models.Q(is_current=True),
+                name="procedure_one_current_version",
             ),
             models.UniqueConstraint(
                 fields=["procedure"],
                 condition=models.Q(status="draft"),
                 name="procedure_one_draft_version",
             ),
-            models.CheckConstraint(condition=models.Q(processing_time__gte=0), name="processing_time_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(processing_time__gte=0), name="processing_time_not_negative"
+            ),
         ]
         indexes = [
             models.Index(fields=["is_current", "sector"]),
@@ -150,10 +158,6 @@ class ProcedureVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.procedure.code} v{self.number} — {self.name}"
-
-    @property
-    def is_published(self) -> bool:
-        return self.status != self.Status.DRAFT
 
     def save(self, *args, **kwargs):
         if self.pk and not kwargs.pop("allow_published_change", False):
@@ -165,6 +169,10 @@ class ProcedureVersion(models.Model):
                     raise ValidationError(_("A published version cannot be changed; create a new draft."))
         super().save(*args, **kwargs)
 
+    @property
+    def is_published(self) -> bool:
+        return self.status != self.Status.DRAFT
+
 
 class _VersionPart(models.Model):
     """A row that belongs to a version and is frozen with it."""
@@ -173,7 +181,9 @@ class _VersionPart(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        if self.version.status != ProcedureVersion.Status.DRAFT and not kwargs.pop("allow_published_change", False):
+        if self.version.status != ProcedureVersion.Status.DRAFT and not kwargs.pop(
+            "allow_published_change", False
+        ):
             raise ValidationError(_("A published version cannot be changed; create a new draft."))
         super().save(*args, **kwargs)
 
@@ -199,7 +209,9 @@ class RequiredDocument(_VersionPart):
 
     class Meta:
         ordering = ["version", "position"]
-        constraints = [models.UniqueConstraint(fields=["version", "code"], name="document_code_unique_per_version")]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="document_code_unique_per_version")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -244,7 +256,9 @@ class ProcessStep(_VersionPart):
 
     class Meta:
         ordering = ["version", "position"]
-        constraints = [models.UniqueConstraint(fields=["version", "code"], name="step_code_unique_per_version")]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="step_code_unique_per_version")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -262,7 +276,9 @@ class LinkedGroup(models.Model):
     total_time_unit = models.CharField(
         _("unit"), max_length=16, choices=ProcedureVersion.TimeUnit.choices, default="working_days"
     )
-    life_event = models.ForeignKey(LifeEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    life_event = models.ForeignKey(
+        LifeEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("linked procedure group")

@@ -284,7 +284,9 @@ class LinkedGroupIn(_Strict):
         for member in self.members:
             unknown = [c for c in member.depends_on if c not in codes]
             if unknown:
-                raise ValueError(f"{member.procedure} depends on procedures not in the group: {', '.join(unknown)}")
+                raise ValueError(
+                    f"{member.procedure} depends on procedures not in the group: {', '.join(unknown)}"
+                )
         return self
 
 

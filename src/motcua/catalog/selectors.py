@@ -100,7 +100,9 @@ def search_procedures(
         qs = qs.order_by("name_folded", "procedure__code")
     total = qs.count()
     start = (page - 1) * page_size
-    return SearchResult(versions=list(qs[start : start + page_size]), total=total, page=page, page_size=page_size)
+    return SearchResult(
+        versions=list(qs[start : start + page_size]), total=total, page=page, page_size=page_size
+    )
 
 
 def get_current_version(code: str) -> ProcedureVersion | None:

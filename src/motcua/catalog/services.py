@@ -43,27 +43,27 @@ def write_draft(*, procedure, data: ProcedureIn, actor=None) -> ProcedureVersion
     The draft is the only version that can change; its number follows the highest one so far.
     """
     draft = procedure.versions.select_for_update().filter(status=ProcedureVersion.Status.DRAFT).first()
-    values = dict(
-        name=data.name,
-        name_folded=fold(data.name),
-        name_en=data.name_en,
-        summary=data.summary,
-        sector=Sector.objects.get(code=data.sector),
-        level=data.level,
-        agency_kinds=list(data.agency_kinds),
-        applicants=data.applicants,
-        where_to_submit=data.where_to_submit,
-        online_level=data.online_level,
-        processing_time=data.processing_time,
-        processing_time_unit=data.processing_time_unit,
-        cutoff_applies=data.cutoff_applies,
-        processing_time_note=data.processing_time_note,
-        legal_basis=list(data.legal_basis),
-        result_type=data.result_type,
-        conditions=data.conditions,
-        min_assurance_level=data.min_assurance_level,
-        form_spec=data.form.model_dump(mode="json", exclude_defaults=True),
-    )
+    values = {
+        "name": data.name,
+        "name_folded": fold(data.name),
+        "name_en": data.name_en,
+        "summary": data.summary,
+        "sector": Sector.objects.get(code=data.sector),
+        "level": data.level,
+        "agency_kinds": list(data.agency_kinds),
+        "applicants": data.applicants,
+        "where_to_submit": data.where_to_submit,
+        "online_level": data.online_level,
+        "processing_time": data.processing_time,
+        "processing_time_unit": data.processing_time_unit,
+        "cutoff_applies": data.cutoff_applies,
+        "processing_time_note": data.processing_time_note,
+        "legal_basis": list(data.legal_basis),
+        "result_type": data.result_type,
+        "conditions": data.conditions,
+        "min_assurance_level": data.min_assurance_level,
+        "form_spec": data.form.model_dump(mode="json", exclude_defaults=True),
+    }
     if draft is None:
         number = (procedure.versions.aggregate(n=Max("number"))["n"] or 0) + 1
         draft = ProcedureVersion(procedure=procedure, number=number, status=ProcedureVersion.Status.DRAFT)
@@ -128,7 +128,9 @@ def publish_version(*, version: ProcedureVersion, actor=None) -> ProcedureVersio
         ProcedureIn.model_validate(export_version(version).model_dump())
     except Exception as exc:  # pydantic's errors become the import problems format
         raise CatalogImportError([Problem(f"version {version.number}", str(exc))]) from exc
-    previous = ProcedureVersion.objects.select_for_update().filter(procedure=version.procedure, is_current=True)
+    previous = ProcedureVersion.objects.select_for_update().filter(
+        procedure=version.procedure, is_current=True
+    )
     for old in previous:
         old.is_current = False
         old.status = ProcedureVersion.Status.RETIRED

@@ -80,6 +80,10 @@ def procedure_detail(request, code: str):
             "now": timezone.now(),
             "agencies": list(version.agencies.all()),
             "steps": list(version.steps.all()),
-            "linked_groups": [g for g in selectors.linked_groups() if any(m.procedure_id == version.procedure_id for m in g.members.all())],
+            "linked_groups": [
+                g
+                for g in selectors.linked_groups()
+                if any(m.procedure_id == version.procedure_id for m in g.members.all())
+            ],
         },
     )

@@ -17,7 +17,8 @@ class AuditContext:
     ip_address: str | None = None
 
 
-_current: contextvars.ContextVar[AuditContext] = contextvars.ContextVar("motcua_audit", default=AuditContext())
+_NO_CONTEXT = AuditContext()
+_current: contextvars.ContextVar[AuditContext] = contextvars.ContextVar("motcua_audit", default=_NO_CONTEXT)
 
 
 def set_context(*, user: Any = None, ip_address: str | None = None) -> contextvars.Token:

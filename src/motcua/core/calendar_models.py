@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 
@@ -32,6 +34,38 @@ class DayOverride(models.Model):
     def __str__(self) -> str:
         return f"{self.date:%d/%m/%Y} {self.get_kind_display()}: {self.reason}"
 
+    def clean(self) -> None:
+        """Refuse an override that would not change the day: it would only hide mistakes."""
+        from motcua.core.calendar import WorkingCalendar
+
+        if not isinstance(self.date, dt.date) or self.kind not in self.Kind.values:
+            return
+        try:
+            default_working = WorkingCalendar.default_is_working_day(self.date)
+        except ValueError as exc:
+            raise ValidationError({"date": _("The calendar does not support this year.")}) from exc
+        params = {"date": f"{self.date:%d/%m/%Y}", "weekday": WEEKDAYS[self.date.weekday()]}
+        if self.kind == self.Kind.WORKING_DAY and default_working:
+            raise ValidationError(
+                {
+                    "kind": _(
+                        "%(date)s (%(weekday)s) is already a working day: it is a weekday and not a "
+                        "public holiday. Remove this override, or choose “Day off” if that day is off."
+                    )
+                    % params
+                }
+            )
+        if self.kind == self.Kind.DAY_OFF and self.date.weekday() >= 5:
+            raise ValidationError(
+                {
+                    "kind": _(
+                        "%(date)s (%(weekday)s) is already a weekly day off. Enter only the weekdays "
+                        "that become days off and the Saturdays or Sundays that become working days."
+                    )
+                    % params
+                }
+            )
+
 
 class CalendarSettings(models.Model):
     """Office hours and the afternoon cut-off, one row for the installation (giờ hành chính)."""
@@ -43,7 +77,9 @@ class CalendarSettings(models.Model):
     cutoff = models.TimeField(
         _("cut-off time"),
         default=dt.time(15, 0),
-        help_text=_("Dossiers received after this time count from the next working day where the procedure says so."),
+        help_text=_(
+            "Dossiers received after this time count from the next working day where the procedure says so."
+        ),
     )
 
     class Meta:
@@ -52,3 +88,19 @@ class CalendarSettings(models.Model):
 
     def __str__(self) -> str:
         return str(_("Office hours"))
+
+    def clean(self) -> None:
+        times = (self.morning_start, self.morning_end, self.afternoon_start, self.afternoon_end, self.cutoff)
+        if any(not isinstance(value, dt.time) for value in times):
+            return
+        errors = {}
+        if not self.morning_start < self.morning_end:
+            errors["morning_end"] = _("The morning must close after it opens.")
+        if not self.morning_end <= self.afternoon_start:
+            errors["afternoon_start"] = _("The afternoon cannot open before the morning closes.")
+        if not self.afternoon_start < self.afternoon_end:
+            errors["afternoon_end"] = _("The afternoon must close after it opens.")
+        if not errors and not self.morning_start <= self.cutoff <= self.afternoon_end:
+            errors["cutoff"] = _("The cut-off time must lie within office hours.")
+        if errors:
+            raise ValidationError(errors)

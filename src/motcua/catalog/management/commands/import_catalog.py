@@ -28,7 +28,9 @@ class Command(BaseCommand):
         try:
             if check:
                 catalog = validate_catalog(raw)
-                self.stdout.write(self.style.SUCCESS(f"OK: {len(catalog.procedures)} procedures, no problems"))
+                self.stdout.write(
+                    self.style.SUCCESS(f"OK: {len(catalog.procedures)} procedures, no problems")
+                )
                 return
             report = import_catalog(raw, publish=not as_draft)
         except CatalogImportError as exc:

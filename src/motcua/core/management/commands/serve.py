@@ -26,7 +26,10 @@ class Command(BaseCommand):
         parser.add_argument("--no-worker", action="store_true", help="do not start the background worker")
 
     def handle(self, *args, host, port, workers, threads, no_worker, **options):
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "motcua.settings")}
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "motcua.settings"),
+        }
         web = [
             sys.executable, "-m", "gunicorn", "motcua.wsgi:application",
             "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", str(threads),
