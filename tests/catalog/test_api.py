@@ -17,7 +17,9 @@ def test_search_endpoint(client, imported):
 def test_detail_endpoint_gives_what_a_citizen_needs(client, imported):
     body = client.get("/api/v1/procedures/1.012345").json()
     assert body["name"].startswith("Đăng ký biến động")
-    assert body["fees_today"] == {"in_person": 100000, "online": 50000, "post": 100000}
+    amounts = {channel: [f["amount"] for f in fees] for channel, fees in body["fees_today"].items()}
+    assert amounts == {"in_person": [100000], "online": [50000], "post": [100000]}
+    assert body["online_saving"] == 50000
     assert body["due_if_submitted_now"]
     assert body["agencies"] == [{"code": "000.00.07.H53", "name": "Sở Nông nghiệp và Môi trường"}]
 

@@ -123,3 +123,14 @@ def test_fold_leaves_only_ascii_lowercase_words(text):
     assert "  " not in folded
     assert fold(folded) == folded
     assert fold(text.upper()) == folded
+
+
+def test_official_prefix_and_shorter_names_rank_higher(agencies):
+    import_catalog(
+        make_catalog(
+            _proc("1.000010", "Liên thông thủ tục hành chính về đăng ký khai sinh, đăng ký thường trú"),
+            _proc("1.000011", "Thủ tục đăng ký khai sinh"),
+            _proc("1.000012", "Thủ tục đăng ký khai sinh kết hợp đăng ký nhận cha, mẹ, con"),
+        )
+    )
+    assert codes(search_procedures(q="dang ky khai sinh")) == ["1.000011", "1.000012", "1.000010"]

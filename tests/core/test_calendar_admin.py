@@ -9,6 +9,16 @@ from django.core.exceptions import ValidationError
 
 from motcua.core.calendar_models import CalendarSettings, DayOverride
 
+
+@pytest.fixture
+def admin_client(admin_client):
+    """These tests read the admin in English: the visitor chose it with the language switch."""
+    from django.conf import settings
+
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return admin_client
+
+
 pytestmark = pytest.mark.django_db
 
 ADD_URL = "/admin/core/dayoverride/add/"
@@ -19,24 +29,23 @@ def post_override(admin_client, day: dt.date, kind: str, reason="Lịch nghỉ",
     return admin_client.post(
         ADD_URL,
         {"date": day.isoformat(), "kind": kind, "reason": reason, "source": source},
-        HTTP_ACCEPT_LANGUAGE="en",
         follow=True,
     )
 
 
 def test_changelist_filters_by_year(admin_client):
-    response = admin_client.get(LIST_URL, {"year": "2026"}, HTTP_ACCEPT_LANGUAGE="en")
+    response = admin_client.get(LIST_URL, {"year": "2026"})
     assert response.status_code == 200
     shown = {obj.date for obj in response.context["cl"].result_list}
     assert shown == {dt.date(2026, 1, 2), dt.date(2026, 1, 10), dt.date(2026, 8, 22), dt.date(2026, 8, 31)}
     content = response.content.decode()
     assert "?year=2025" in content  # the filter offers every year present
-    all_rows = admin_client.get(LIST_URL, HTTP_ACCEPT_LANGUAGE="en").context["cl"].result_count
+    all_rows = admin_client.get(LIST_URL).context["cl"].result_count
     assert all_rows == DayOverride.objects.count()
 
 
 def test_changelist_shows_the_default_status(admin_client):
-    content = admin_client.get(LIST_URL, {"year": "2026"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    content = admin_client.get(LIST_URL, {"year": "2026"}).content.decode()
     assert "Public holiday: Day off (substituted from 08/22/2026)" in content  # 31/08/2026
     assert "Weekly day off" in content  # Saturdays 10/01 and 22/08
 
@@ -94,7 +103,6 @@ def test_settings_are_a_single_row_and_validated(admin_client):
             "afternoon_end": "17:00",
             "cutoff": "15:00",
         },
-        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 200
     assert "morning_end" in response.context["adminform"].form.errors

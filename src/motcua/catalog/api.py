@@ -97,7 +97,8 @@ class ProcedureDetailOut(ProcedureSummaryOut):
     life_events: list[str]
     documents: list[DocumentOut]
     fees: list[FeeOut]
-    fees_today: dict[str, int]
+    fees_today: dict[str, list[FeeOut]]
+    online_saving: int
     due_if_submitted_now: dt.datetime
     steps: list[StepOut]
     form: dict
@@ -163,7 +164,8 @@ def get_procedure(request, code: str):
         "life_events": [e.code for e in version.life_events.all()],
         "documents": list(version.documents.all()),
         "fees": list(version.fees.all()),
-        "fees_today": selectors.fee_totals(version),
+        "fees_today": selectors.fees_by_channel(version),
+        "online_saving": selectors.online_saving(version),
         "due_if_submitted_now": selectors.due_if_submitted(version),
         "steps": list(version.steps.all()),
         "form": version.form_spec or {},

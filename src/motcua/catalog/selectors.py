@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Length
 from django.utils import timezone
 
 from motcua.catalog.models import Fee, LifeEvent, LinkedGroup, ProcedureVersion, Sector
@@ -13,6 +14,8 @@ from motcua.core.text import fold, tokens
 from motcua.org.models import Agency
 
 MAX_PAGE_SIZE = 100
+# Official names begin with "Thủ tục …"; people search for what follows.
+OFFICIAL_PREFIX = "thu tuc "
 
 
 def current_versions() -> QuerySet[ProcedureVersion]:
@@ -58,8 +61,9 @@ def search_procedures(
     """Search the current catalog, ignoring diacritics and case (``đ`` = ``d``).
 
     Every word must appear in the procedure's searchable text. Ranking: the exact national code,
-    then the whole name, a name starting with the query, the query as a phrase in the name, all
-    words in the name, and finally words only in the summary or sector; ties by name.
+    then the whole name, a name starting with the query (after an official "Thủ tục"), the query
+    as a phrase in the name, all words in the name, and finally words only in the summary or
+    sector; ties go to the shorter name.
     """
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
     page = max(1, page)
@@ -88,14 +92,18 @@ def search_procedures(
         qs = qs.annotate(
             rank=Case(
                 When(procedure__code=raw, then=Value(100)),
-                When(name_folded=phrase, then=Value(90)),
-                When(name_folded__startswith=phrase, then=Value(80)),
+                When(Q(name_folded=phrase) | Q(name_folded=f"{OFFICIAL_PREFIX}{phrase}"), then=Value(90)),
+                When(
+                    Q(name_folded__startswith=phrase)
+                    | Q(name_folded__startswith=f"{OFFICIAL_PREFIX}{phrase}"),
+                    then=Value(80),
+                ),
                 When(name_folded__contains=phrase, then=Value(60)),
                 When(name_has_all, then=Value(40)),
                 default=Value(20),
                 output_field=IntegerField(),
             )
-        ).order_by("-rank", "name_folded", "procedure__code")
+        ).order_by("-rank", Length("name_folded"), "name_folded", "procedure__code")
     else:
         qs = qs.order_by("name_folded", "procedure__code")
     total = qs.count()
@@ -124,14 +132,21 @@ def fees_in_force(version: ProcedureVersion, on: dt.date | None = None) -> dict[
     return result
 
 
-def fee_totals(version: ProcedureVersion, on: dt.date | None = None) -> dict[str, int]:
-    """Total to pay per channel today; a channel with no fee row of its own costs what the desk costs."""
+def fees_by_channel(version: ProcedureVersion, on: dt.date | None = None) -> dict[str, list[Fee]]:
+    """Fees a citizen pays on ``on`` per channel: online and post pay the desk's fees unless
+    the procedure lists fees of their own for that channel (e.g. a reduced online fee)."""
     fees = fees_in_force(version, on)
-    totals = {channel: sum(f.amount for f in rows) for channel, rows in fees.items()}
-    if "in_person" in totals:
-        totals.setdefault("online", totals["in_person"])
-        totals.setdefault("post", totals["in_person"])
-    return totals
+    desk = fees.get("in_person", [])
+    return {channel: fees.get(channel, desk) for channel in ("online", "in_person", "post")}
+
+
+def online_saving(version: ProcedureVersion, on: dt.date | None = None) -> int:
+    """How much less the online channel costs than the desk, when the two list the same fees."""
+    fees = fees_by_channel(version, on)
+    online, desk = fees["online"], fees["in_person"]
+    if len(online) != len(desk):
+        return 0
+    return max(0, sum(f.amount for f in desk) - sum(f.amount for f in online))
 
 
 def due_if_submitted(version: ProcedureVersion, at: dt.datetime | None = None) -> dt.datetime:

@@ -63,19 +63,17 @@ def procedure_detail(request, code: str):
     if version is None:
         raise Http404(_("No procedure with code %(code)s.") % {"code": code})
     today = timezone.localdate()
-    fees = selectors.fees_in_force(version, today)
-    totals = selectors.fee_totals(version, today)
+    fees = selectors.fees_by_channel(version, today)
     return render(
         request,
         "catalog/detail.html",
         {
             "version": version,
             "documents": list(version.documents.all()),
-            "fees_online": fees.get("online", []),
-            "fees_in_person": fees.get("in_person", []),
-            "total_online": totals.get("online"),
-            "total_in_person": totals.get("in_person"),
-            "online_saving": (totals.get("in_person") or 0) - (totals.get("online") or 0),
+            "fees_online": fees["online"],
+            "fees_in_person": fees["in_person"],
+            "online_has_own_fees": any(f.channel == "online" for f in fees["online"]),
+            "online_saving": selectors.online_saving(version, today),
             "due_at": selectors.due_if_submitted(version),
             "now": timezone.now(),
             "agencies": list(version.agencies.all()),
