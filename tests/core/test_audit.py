@@ -90,3 +90,10 @@ def test_bulk_deletion_in_the_admin_is_recorded(admin_client):
     assert not DayOverride.objects.filter(pk__in=[a.pk, b.pk]).exists()
     deleted = set(AuditRecord.objects.filter(action="admin.delete").values_list("object_id", flat=True))
     assert deleted == {str(a.pk), str(b.pk)}
+
+
+def test_a_citizens_personal_id_is_not_copied_into_the_label(django_user_model):
+    citizen = django_user_model.objects.create_user(username="072090000001", personal_id="072090000001")
+    entry = audit.record(action="dossier.submit", obj=citizen, actor=citizen)
+    assert entry.actor == citizen
+    assert "072090000001" not in entry.actor_label

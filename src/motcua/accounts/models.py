@@ -6,6 +6,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from motcua.accounts.personal_id import validate_personal_id
+
 
 class User(AbstractUser):
     """Everyone who logs in. Citizens are identified by their 12-digit personal ID number
@@ -16,7 +18,13 @@ class User(AbstractUser):
         EID_VERIFIED = 2, _("Level 2: verified with the national e-ID")
 
     personal_id = models.CharField(
-        _("personal ID number"), max_length=12, unique=True, null=True, blank=True
+        _("personal ID number"),
+        max_length=12,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_personal_id],
+        help_text=_("12 digits; checked for structure only (there is no check digit)."),
     )
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)

@@ -29,6 +29,16 @@ def reset_context(token: contextvars.Token) -> None:
     _current.reset(token)
 
 
+def _label(actor: Any) -> str:
+    if actor is None:
+        return "system"
+    # A citizen's username is their personal ID number: keep it out of the label (the FK
+    # already identifies them) so the number is not copied into every record.
+    if getattr(actor, "personal_id", None) and not getattr(actor, "is_officer", False):
+        return f"citizen#{actor.pk}"
+    return actor.get_username()[:200]
+
+
 def record(
     *,
     action: str,
@@ -50,7 +60,7 @@ def record(
         object_repr = object_repr or str(obj)[:300]
     return AuditRecord.objects.create(
         actor=actor,
-        actor_label=(actor.get_username() if actor is not None else "system")[:200],
+        actor_label=_label(actor),
         action=action,
         object_type=object_type,
         object_id=object_id,
