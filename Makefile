@@ -60,7 +60,7 @@ format: install
 	$(BIN)/ruff format src tests bench
 
 messages: install
-	cd src/motcua && ../../$(BIN)/motcua makemessages -l vi -l en --no-location && ../../$(BIN)/motcua compilemessages
+	cd src/motcua && ../../$(BIN)/motcua makemessages -l vi --no-location && ../../$(BIN)/motcua compilemessages
 
 bench: install
 	$(PY) bench/run.py

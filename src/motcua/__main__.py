@@ -16,7 +16,9 @@ def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv if argv is None else argv)
     # Management commands cannot contain dashes in module names; accept the documented spelling.
     if len(argv) > 1:
-        argv[1] = {"import-catalog": "import_catalog", "export-catalog": "export_catalog"}.get(argv[1], argv[1])
+        argv[1] = {"import-catalog": "import_catalog", "export-catalog": "export_catalog"}.get(
+            argv[1], argv[1]
+        )
     execute_from_command_line(argv)
 
 

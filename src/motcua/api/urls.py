@@ -44,7 +44,9 @@ def on_validation_error(request, exc: NinjaValidationError):
 
 @api.exception_handler(Http404)
 def on_not_found(request, exc):
-    return problem_response(status=404, title=_("Not found"), detail=str(exc) if str(exc) else "", type_="/problems/not-found")
+    return problem_response(
+        status=404, title=_("Not found"), detail=str(exc) if str(exc) else "", type_="/problems/not-found"
+    )
 
 
 @api.exception_handler(AuthenticationError)
