@@ -43,3 +43,9 @@ def test_language_switch_to_english(client, imported):
     html = client.get("/thu-tuc/1.001193/").content.decode()
     assert '<html lang="en">' in html
     assert "Birth registration" in html
+
+
+def test_home_page_browses_by_agency_and_commune_level(client, imported):
+    html = client.get("/").content.decode()
+    assert "?agency=000.00.07.H53" in html
+    assert "?level=commune" in html

@@ -181,13 +181,21 @@ def life_events_with_counts() -> list[LifeEvent]:
 
 
 def browsable_agencies() -> list[Agency]:
-    """Provincial agencies that handle at least one procedure (communes are browsed by level)."""
-    ids = set(
-        ProcedureVersion.agencies.through.objects.filter(procedureversion__is_current=True).values_list(
-            "agency_id", flat=True
-        )
+    """Provincial agencies that handle at least one current procedure, with ``count``.
+
+    Commune-level procedures are browsed by level: every commune handles the same ones.
+    """
+    from django.db.models import Count
+
+    return list(
+        Agency.objects.annotate(count=Count("procedure_versions", filter=Q(procedure_versions__is_current=True)))
+        .filter(count__gt=0)
+        .order_by("name")
     )
-    return list(Agency.objects.filter(id__in=ids).order_by("name"))
+
+
+def commune_procedure_count() -> int:
+    return current_versions().filter(level=ProcedureVersion.Level.COMMUNE).count()
 
 
 def linked_groups() -> list[LinkedGroup]:

@@ -26,6 +26,8 @@ def home(request):
             "life_events": [e for e in selectors.life_events_with_counts() if e.count],
             "sectors": selectors.sectors_with_counts(),
             "linked_groups": selectors.linked_groups(),
+            "agencies": selectors.browsable_agencies(),
+            "commune_count": selectors.commune_procedure_count(),
         },
     )
 
