@@ -50,6 +50,8 @@ def test_console_script_accepts_dashed_names(monkeypatch):
     from motcua import __main__
 
     seen = {}
-    monkeypatch.setattr("django.core.management.execute_from_command_line", lambda argv: seen.setdefault("argv", argv))
+    monkeypatch.setattr(
+        "django.core.management.execute_from_command_line", lambda argv: seen.setdefault("argv", argv)
+    )
     __main__.main(["motcua", "import-catalog", "x.json"])
     assert seen["argv"] == ["motcua", "import_catalog", "x.json"]

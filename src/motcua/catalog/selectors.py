@@ -188,7 +188,9 @@ def browsable_agencies() -> list[Agency]:
     from django.db.models import Count
 
     return list(
-        Agency.objects.annotate(count=Count("procedure_versions", filter=Q(procedure_versions__is_current=True)))
+        Agency.objects.annotate(
+            count=Count("procedure_versions", filter=Q(procedure_versions__is_current=True))
+        )
         .filter(count__gt=0)
         .order_by("name")
     )
