@@ -54,7 +54,12 @@ INSTALLED_APPS = [
     "motcua.org",
     "motcua.accounts",
     "motcua.catalog",
+    "motcua.registers",
+    "motcua.payments",
+    "motcua.notifications",
+    "motcua.dossiers",
     "motcua.api",
+    "mozilla_django_oidc",
 ]
 
 MIDDLEWARE = [

@@ -64,6 +64,8 @@ REGISTER_FIELDS = (
     "household.head_name",
     "household.members",
     "phone",
+    # attributes of one member, used by the sub-fields of a group prefilled from household.members
+    "relation",
 )
 
 
