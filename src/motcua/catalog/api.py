@@ -166,7 +166,7 @@ def get_procedure(request, code: str):
         "fees": list(version.fees.all()),
         "fees_today": selectors.fees_by_channel(version),
         "online_saving": selectors.online_saving(version),
-        "due_if_submitted_now": selectors.due_if_submitted(version),
+        "due_if_submitted_now": selectors.due_if_submitted(version, online=True),
         "steps": list(version.steps.all()),
         "form": version.form_spec or {},
     }

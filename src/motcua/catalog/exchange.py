@@ -313,6 +313,7 @@ def export_version(version: ProcedureVersion) -> ProcedureIn:
         online_level=version.online_level,
         processing_time=version.processing_time,
         processing_time_unit=version.processing_time_unit,
+        online_processing_time=version.online_processing_time,
         cutoff_applies=version.cutoff_applies,
         processing_time_note=version.processing_time_note,
         legal_basis=list(version.legal_basis),

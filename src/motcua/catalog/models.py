@@ -118,6 +118,14 @@ class ProcedureVersion(models.Model):
     online_level = models.CharField(_("online level"), max_length=10, choices=OnlineLevel.choices)
     processing_time = models.DecimalField(_("processing time"), max_digits=6, decimal_places=1)
     processing_time_unit = models.CharField(_("unit"), max_length=16, choices=TimeUnit.choices)
+    online_processing_time = models.DecimalField(
+        _("processing time for online dossiers"),
+        max_digits=6,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text=_("Shorter time the province decided for dossiers filed online; empty = the same."),
+    )
     cutoff_applies = models.BooleanField(
         _("15:00 cut-off applies"),
         default=False,

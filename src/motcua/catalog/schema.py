@@ -210,6 +210,9 @@ class ProcedureIn(_Strict):
     online_level: Literal["full", "partial", "none"]
     processing_time: Decimal = Field(max_digits=6, decimal_places=1)
     processing_time_unit: TimeUnit
+    online_processing_time: Decimal | None = Field(
+        default=None, ge=0, max_digits=6, decimal_places=1, description="shorter time for online dossiers, same unit"
+    )
     cutoff_applies: bool = False
     processing_time_note: str = ""
     legal_basis: list[str] = Field(default_factory=list)
@@ -237,6 +240,8 @@ class ProcedureIn(_Strict):
 
     @model_validator(mode="after")
     def _cross_rules(self):
+        if self.online_processing_time is not None and self.online_processing_time > self.processing_time:
+            raise ValueError("online_processing_time cannot be longer than processing_time")
         if not self.agencies and not self.agency_kinds:
             raise ValueError("name the competent agencies ('agencies') or their kind ('agency_kinds')")
         for kind, label in ((self.documents, "document"), (self.steps, "step")):

@@ -149,15 +149,21 @@ def online_saving(version: ProcedureVersion, on: dt.date | None = None) -> int:
     return max(0, sum(f.amount for f in desk) - sum(f.amount for f in online))
 
 
-def due_if_submitted(version: ProcedureVersion, at: dt.datetime | None = None) -> dt.datetime:
-    """When the result would be due if the dossier were received at ``at`` (now by default)."""
+def due_if_submitted(version: ProcedureVersion, at: dt.datetime | None = None, *, online: bool = False) -> dt.datetime:
+    """When the result would be due if the dossier were received at ``at`` (now by default).
+
+    ``online`` uses the shorter time the province decided for online dossiers, if any.
+    """
     from motcua.core.calendar import get_calendar
 
     at = at or timezone.now()
+    amount = version.processing_time
+    if online and version.online_processing_time is not None:
+        amount = version.online_processing_time
     calendar = get_calendar()
     if version.processing_time_unit == ProcedureVersion.TimeUnit.WORKING_HOURS:
-        return calendar.add_working_hours(at, version.processing_time)
-    return calendar.add_working_days(at, version.processing_time, cutoff=version.cutoff_applies)
+        return calendar.add_working_hours(at, amount)
+    return calendar.add_working_days(at, amount, cutoff=version.cutoff_applies)
 
 
 def sectors_with_counts() -> list[Sector]:

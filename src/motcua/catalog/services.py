@@ -56,6 +56,7 @@ def write_draft(*, procedure, data: ProcedureIn, actor=None) -> ProcedureVersion
         "online_level": data.online_level,
         "processing_time": data.processing_time,
         "processing_time_unit": data.processing_time_unit,
+        "online_processing_time": data.online_processing_time,
         "cutoff_applies": data.cutoff_applies,
         "processing_time_note": data.processing_time_note,
         "legal_basis": list(data.legal_basis),

@@ -76,7 +76,7 @@ def procedure_detail(request, code: str):
             "fees_in_person": fees["in_person"],
             "online_has_own_fees": any(f.channel == "online" for f in fees["online"]),
             "online_saving": selectors.online_saving(version, today),
-            "due_at": selectors.due_if_submitted(version),
+            "due_at": selectors.due_if_submitted(version, online=True),
             "now": timezone.now(),
             "agencies": list(version.agencies.all()),
             "steps": list(version.steps.all()),

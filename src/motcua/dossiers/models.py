@@ -51,7 +51,7 @@ class Dossier(models.Model):
     """A dossier (hồ sơ) filed for one procedure version by one applicant."""
 
     code = models.CharField(_("dossier code"), max_length=40, unique=True, null=True, blank=True)
-    pin_hash = models.CharField(max_length=128, blank=True, editable=False)
+    tracking_pin = models.CharField(_("tracking PIN"), max_length=6, blank=True, editable=False)
     procedure_version = models.ForeignKey(
         ProcedureVersion, verbose_name=_("procedure version"), on_delete=models.PROTECT, related_name="dossiers"
     )

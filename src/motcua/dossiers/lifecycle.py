@@ -1,0 +1,205 @@
+"""The dossier lifecycle: one declarative transition table and the one service that runs it.
+
+Nothing else assigns ``Dossier.status``. :func:`transition` locks the dossier, checks that the
+action is allowed from the current state for this actor (role and agency scope), applies the
+action's effects, appends a :class:`~motcua.dossiers.models.DossierEvent`, saves the current-state
+columns and runs the after-effects (notifications, sync tasks — enqueued in the same
+transaction, so they are the outbox) — all in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from motcua.dossiers.models import Dossier, DossierEvent, Status
+
+APPLICANT = "applicant"  # the citizen who files (or the helper acting for them)
+DESK, SPECIALIST, LEADER = "desk_officer", "specialist", "leader"
+ACTIVE = frozenset({Status.SUBMITTED, Status.SUPPLEMENT_REQUESTED, Status.RECEIVED, Status.IN_PROGRESS})
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One row of the table: ``action`` from any of ``sources`` to ``target`` by ``roles``.
+
+    ``target`` None keeps the state (e.g. an apology changes the appointment, not the state).
+    ``form`` is the Circular 03/2025/TT-VPCP form the action issues, if any.
+    """
+
+    action: str
+    sources: frozenset[str]
+    target: str | None
+    roles: frozenset[str]
+    form: str = ""
+    label: Any = ""
+
+
+def _t(action, sources, target, roles, form="", label=""):
+    return Transition(action, frozenset(sources), target, frozenset(roles), form, label)
+
+
+TRANSITIONS: tuple[Transition, ...] = (
+    _t("submit", {Status.DRAFT}, Status.SUBMITTED, {APPLICANT}, label=_("Submit")),
+    _t("withdraw", ACTIVE, Status.WITHDRAWN, {APPLICANT}, label=_("Withdraw")),
+    _t("receive", {Status.SUBMITTED}, Status.RECEIVED, {DESK}, "01", _("Receive")),
+    _t(
+        "request_supplement",
+        {Status.SUBMITTED, Status.RECEIVED, Status.IN_PROGRESS},
+        Status.SUPPLEMENT_REQUESTED,
+        {DESK, SPECIALIST},
+        "02",
+        _("Request a supplement"),
+    ),
+    _t("supplement", {Status.SUPPLEMENT_REQUESTED}, Status.SUBMITTED, {APPLICANT}, label=_("Send the supplement")),
+    _t("refuse", {Status.SUBMITTED, Status.RECEIVED, Status.IN_PROGRESS}, Status.REFUSED, {DESK, LEADER}, "03", _("Refuse")),
+    _t("assign", {Status.RECEIVED, Status.IN_PROGRESS}, Status.IN_PROGRESS, {LEADER}, label=_("Assign")),
+    _t("forward", {Status.RECEIVED, Status.IN_PROGRESS}, Status.IN_PROGRESS, {DESK, SPECIALIST, LEADER}, label=_("Forward")),
+    _t("send_back", {Status.IN_PROGRESS}, Status.IN_PROGRESS, {SPECIALIST, LEADER}, label=_("Send back")),
+    _t("transfer", {Status.RECEIVED, Status.IN_PROGRESS}, Status.IN_PROGRESS, {DESK, LEADER}, label=_("Transfer")),
+    _t("approve", {Status.IN_PROGRESS}, Status.IN_PROGRESS, {LEADER}, label=_("Approve")),
+    _t("issue_result", {Status.IN_PROGRESS}, Status.RESOLVED, {LEADER, SPECIALIST}, label=_("Issue the result")),
+    _t("return_result", {Status.RESOLVED}, Status.RETURNED, {DESK}, label=_("Return the result")),
+    _t("apologise", {Status.RECEIVED, Status.IN_PROGRESS}, None, {LEADER}, "04", _("Apologise and extend")),
+    _t("stop", {Status.RECEIVED, Status.IN_PROGRESS}, Status.STOPPED, {LEADER}, "05", _("Stop processing")),
+)
+TABLE: dict[str, Transition] = {t.action: t for t in TRANSITIONS}
+
+
+class TransitionError(Exception):
+    """The action cannot be taken now; ``message`` says why in words for the person."""
+
+    code = "transition"
+
+    def __init__(self, message):
+        self.message = message
+        super().__init__(str(message))
+
+
+class NotAllowed(TransitionError):
+    code = "not_allowed"
+
+
+class ConcurrentChange(TransitionError):
+    code = "concurrent_change"
+
+
+@dataclass
+class Context:
+    """What an effect may read and add to: the actor, the comment, and the event's data."""
+
+    dossier: Dossier
+    actor: Any
+    comment: str = ""
+    data: dict = field(default_factory=dict)
+    now: Any = None
+
+
+Effect = Callable[[Context], None]
+_effects: dict[str, list[Effect]] = {}
+_after: dict[str, list[Effect]] = {}
+
+
+def effect(action: str):
+    """Register a function that changes the dossier's columns when ``action`` runs."""
+
+    def register(fn: Effect) -> Effect:
+        _effects.setdefault(action, []).append(fn)
+        return fn
+
+    return register
+
+
+def after(action: str):
+    """Register a function run after the state is saved, in the same transaction (outbox)."""
+
+    def register(fn: Effect) -> Effect:
+        _after.setdefault(action, []).append(fn)
+        return fn
+
+    return register
+
+
+def _is_applicant(dossier: Dossier, actor) -> bool:
+    return actor is not None and actor.pk in (dossier.applicant_id, dossier.helper_id)
+
+
+def _has_officer_role(dossier: Dossier, actor, roles: frozenset[str]) -> bool:
+    from motcua.accounts.selectors import has_role
+
+    agencies = [a for a in (dossier.receiving_agency, dossier.competent_agency) if a is not None]
+    return any(has_role(actor, list(roles), agency) for agency in agencies)
+
+
+def allowed_actions(dossier: Dossier, actor) -> list[Transition]:
+    """The actions this actor may take on this dossier now (the buttons to show)."""
+    return [t for t in TRANSITIONS if dossier.status in t.sources and _may(dossier, actor, t)]
+
+
+def _may(dossier: Dossier, actor, t: Transition) -> bool:
+    if APPLICANT in t.roles and _is_applicant(dossier, actor):
+        return True
+    officer_roles = t.roles - {APPLICANT}
+    return bool(officer_roles) and _has_officer_role(dossier, actor, officer_roles)
+
+
+def transition(
+    *,
+    dossier: Dossier,
+    action: str,
+    actor,
+    comment: str = "",
+    data: dict | None = None,
+    expected_version: int | None = None,
+) -> Dossier:
+    """Run ``action`` on ``dossier`` for ``actor``; return the saved dossier.
+
+    Two officers acting at once: the row lock (PostgreSQL) or the IMMEDIATE transaction and the
+    version check (SQLite) let one win; the other gets :class:`ConcurrentChange`.
+    """
+    rule = TABLE.get(action)
+    if rule is None:
+        raise NotAllowed(_("Unknown action."))
+    with transaction.atomic():
+        locked = Dossier.objects.select_for_update(of=("self",)).select_related("receiving_agency", "competent_agency").get(
+            pk=dossier.pk
+        )
+        if expected_version is not None and locked.lock_version != expected_version:
+            raise ConcurrentChange(_("Someone else has just changed this dossier. Reload the page and try again."))
+        if locked.status not in rule.sources:
+            raise NotAllowed(
+                _("This cannot be done while the dossier is “%(status)s”.") % {"status": locked.get_status_display()}
+            )
+        if not _may(locked, actor, rule):
+            raise NotAllowed(_("You are not allowed to do this for this dossier."))
+        context = Context(dossier=locked, actor=actor, comment=comment, data=dict(data or {}), now=timezone.now())
+        before = locked.status
+        for fn in _effects.get(action, []):
+            fn(context)
+        if rule.target is not None:
+            locked.status = rule.target
+        updated = Dossier.objects.filter(pk=locked.pk, lock_version=locked.lock_version).update(
+            lock_version=F("lock_version") + 1
+        )
+        if updated != 1:
+            raise ConcurrentChange(_("Someone else has just changed this dossier. Reload the page and try again."))
+        locked.lock_version += 1
+        locked.save()
+        DossierEvent.objects.create(
+            dossier=locked,
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            action=action,
+            from_status=before,
+            to_status=locked.status,
+            comment=comment,
+            data={**context.data, **({"form": rule.form} if rule.form else {})},
+        )
+        for fn in _after.get(action, []):
+            fn(context)
+    return locked

@@ -1,0 +1,337 @@
+"""Writes for citizens' dossiers: drafts, answers, attachments, submission.
+
+Each public function is one transaction. State changes go through
+:func:`motcua.dossiers.lifecycle.transition`; this module registers what ``submit`` does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.catalog import selectors as catalog_selectors
+from motcua.catalog.models import ProcedureVersion
+from motcua.core import audit
+from motcua.dossiers import codes, conf, lifecycle
+from motcua.dossiers.attachments import FileRejected, check_file
+from motcua.dossiers.models import Attachment, Channel, Dossier, PaymentState, Status
+from motcua.org.models import Agency
+
+
+class SubmissionError(Exception):
+    """The dossier cannot be submitted yet; ``errors`` maps a field (or "") to messages."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        self.errors = errors
+        super().__init__("; ".join(m for ms in errors.values() for m in ms))
+
+
+# --- drafts -----------------------------------------------------------------------------------
+
+
+def default_receiving_agency(version: ProcedureVersion, applicant) -> Agency | None:
+    """Where an online dossier is received: the applicant's commune centre for commune-level
+    procedures (any commune of the province may receive it — Decree 118/2025), otherwise the
+    provincial Public Administration Service Centre."""
+    if version.level == ProcedureVersion.Level.COMMUNE:
+        return None  # chosen by the applicant in the wizard (see set_receiving_agency)
+    return Agency.objects.filter(kind=Agency.Kind.SERVICE_CENTRE, is_active=True).order_by("path").first()
+
+
+@transaction.atomic
+def start_draft(
+    *,
+    version: ProcedureVersion,
+    applicant,
+    idempotency_key: str = "",
+    helper=None,
+    channel: str = Channel.ONLINE,
+    prefilled: Mapping[str, Any] | None = None,
+) -> tuple[Dossier, bool]:
+    """Create a draft dossier (or return the one made with the same idempotency key).
+
+    Returns ``(dossier, created)``. ``helper`` marks an assisted submission: the citizen stays
+    the applicant, the helper is recorded.
+    """
+    if not version.is_current:
+        raise SubmissionError({"": [_("This procedure has changed. Start again from the procedure page.")]})
+    if idempotency_key:
+        existing = Dossier.objects.filter(applicant=applicant, idempotency_key=idempotency_key).first()
+        if existing:
+            return existing, False
+    competent = version.agencies.order_by("path").first()
+    try:
+        with transaction.atomic():
+            dossier = Dossier.objects.create(
+                procedure_version=version,
+                applicant=applicant,
+                helper=helper,
+                assisted=helper is not None,
+                channel=channel,
+                receiving_agency=default_receiving_agency(version, applicant),
+                competent_agency=competent,
+                eid_verified=getattr(applicant, "assurance_level", 1) >= 2,
+                form_data=dict(prefilled or {}),
+                prefilled_fields=sorted(prefilled or {}),
+                idempotency_key=idempotency_key,
+            )
+    except IntegrityError:
+        # The same key raced in from a retry: return the winner's dossier.
+        return Dossier.objects.get(applicant=applicant, idempotency_key=idempotency_key), False
+    audit.record(action="dossiers.start", obj=dossier, actor=helper or applicant)
+    return dossier, True
+
+
+def _editable(dossier: Dossier) -> Dossier:
+    locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    if locked.status != Status.DRAFT:
+        raise SubmissionError({"": [_("This dossier has been submitted and can no longer be changed.")]})
+    return locked
+
+
+@transaction.atomic
+def save_answers(*, dossier: Dossier, answers: Mapping[str, Any], step: int | None = None) -> Dossier:
+    """Save a step's cleaned answers into the draft (drafts are saved as you go).
+
+    Prefilled fields keep the register's values: answers cannot overwrite them.
+    """
+    locked = _editable(dossier)
+    protected = set(locked.prefilled_fields)
+    locked.form_data = {**locked.form_data, **{k: v for k, v in answers.items() if k not in protected}}
+    if step is not None:
+        locked.form_step = max(locked.form_step, step)
+    locked.save(update_fields=["form_data", "form_step", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def set_receiving_agency(*, dossier: Dossier, agency: Agency) -> Dossier:
+    """Choose the one-stop centre that receives the dossier (commune-level procedures)."""
+    locked = _editable(dossier)
+    if agency.kind not in (Agency.Kind.COMMUNE_ONE_STOP, Agency.Kind.SERVICE_CENTRE) or not agency.is_active:
+        raise SubmissionError({"receiving_agency": [_("Choose a public administration service centre.")]})
+    locked.receiving_agency = agency
+    if locked.procedure_version.level == ProcedureVersion.Level.COMMUNE and agency.parent_id:
+        locked.competent_agency = agency.parent
+    locked.save(update_fields=["receiving_agency", "competent_agency", "updated_at"])
+    return locked
+
+
+# --- attachments ------------------------------------------------------------------------------
+
+
+def _document_codes(dossier: Dossier) -> dict[str, str]:
+    return {d.code: d.name for d in dossier.procedure_version.documents.all()}
+
+
+def add_attachment(*, dossier: Dossier, document_code: str, uploaded, actor) -> Attachment:
+    """Store an uploaded file for one document slot, replacing an earlier file in that slot.
+
+    The content is checked first (type, size, integrity). The file is written before the row;
+    if anything fails afterwards the file is removed again, so no orphan is left.
+    """
+    if document_code not in _document_codes(dossier):
+        raise FileRejected(_("This document is not part of the procedure."))
+    checked = check_file(uploaded)
+    path = _path(checked.sha256, checked.extension)
+    written = None  # the name we wrote, if this call wrote the file
+    try:
+        if not default_storage.exists(path):
+            written = default_storage.save(path, ContentFile(checked.content))
+        with transaction.atomic():
+            locked = _editable(dossier)
+            used = (
+                locked.attachments.exclude(document_code=document_code).aggregate(total=Sum("size"))["total"] or 0
+            )
+            if used + checked.size > conf.MAX_DOSSIER_BYTES:
+                raise FileRejected(
+                    _("All files of a dossier together may not exceed %(mb)s MB.")
+                    % {"mb": conf.MAX_DOSSIER_BYTES // (1024 * 1024)}
+                )
+            previous = list(locked.attachments.filter(document_code=document_code))
+            attachment = Attachment.objects.create(
+                dossier=locked,
+                document_code=document_code,
+                file=written or path,
+                original_name=(getattr(uploaded, "name", "") or "tep")[:255],
+                content_type=checked.content_type,
+                extension=checked.extension,
+                size=checked.size,
+                sha256=checked.sha256,
+                uploaded_by=actor,
+            )
+            for old in previous:
+                _delete_attachment(old)
+    except Exception:
+        if written and not Attachment.objects.filter(file=written).exists():
+            default_storage.delete(written)
+        raise
+    return attachment
+
+
+def _path(sha256: str, extension: str) -> str:
+    return f"dossiers/{sha256[:2]}/{sha256}{extension}"
+
+
+def _delete_attachment(attachment: Attachment) -> None:
+    name = attachment.file.name
+    attachment.delete()
+    # Content-addressed storage: the same file may back other attachments (reuse).
+    if name and not Attachment.objects.filter(file=name).exists():
+        transaction.on_commit(lambda: default_storage.delete(name))
+
+
+@transaction.atomic
+def remove_attachment(*, dossier: Dossier, attachment_id: int) -> None:
+    locked = _editable(dossier)
+    attachment = locked.attachments.filter(pk=attachment_id).first()
+    if attachment:
+        _delete_attachment(attachment)
+
+
+def reusable_documents(applicant) -> list[Attachment]:
+    """Documents in the citizen's data store: files of their earlier submitted dossiers."""
+    seen: dict[str, Attachment] = {}
+    rows = (
+        Attachment.objects.filter(dossier__applicant=applicant, reused_from__isnull=True)
+        .exclude(dossier__status=Status.DRAFT)
+        .select_related("dossier")
+        .order_by("-created_at")
+    )
+    for attachment in rows[:200]:
+        seen.setdefault(attachment.sha256, attachment)
+    return list(seen.values())
+
+
+@transaction.atomic
+def reuse_document(*, dossier: Dossier, document_code: str, source_id: int, actor) -> Attachment:
+    """Use a document from the citizen's data store instead of uploading it again (flagged)."""
+    if document_code not in _document_codes(dossier):
+        raise FileRejected(_("This document is not part of the procedure."))
+    locked = _editable(dossier)
+    source = next((a for a in reusable_documents(locked.applicant) if a.pk == source_id), None)
+    if source is None:
+        raise FileRejected(_("This document is not in your data store."))
+    for old in locked.attachments.filter(document_code=document_code):
+        _delete_attachment(old)
+    return Attachment.objects.create(
+        dossier=locked,
+        document_code=document_code,
+        file=source.file.name,
+        original_name=source.original_name,
+        content_type=source.content_type,
+        extension=source.extension,
+        size=source.size,
+        sha256=source.sha256,
+        reused_from=source,
+        uploaded_by=actor,
+    )
+
+
+# --- fee and submission -----------------------------------------------------------------------
+
+
+def online_fee(version: ProcedureVersion, on=None) -> int:
+    """What an online applicant pays today: the online channel's schedule."""
+    return sum(f.amount for f in catalog_selectors.fees_by_channel(version, on)["online"])
+
+
+@transaction.atomic
+def choose_payment(*, dossier: Dossier, at_desk: bool) -> Dossier:
+    """The applicant pays online (a payment is started elsewhere) or at the desk."""
+    locked = _editable(dossier)
+    locked.fee_amount = online_fee(locked.procedure_version)
+    if locked.fee_amount == 0:
+        locked.payment_state = PaymentState.NOT_REQUIRED
+    elif locked.payment_state != PaymentState.PAID:
+        locked.payment_state = PaymentState.AT_DESK if at_desk else PaymentState.UNPAID
+    locked.save(update_fields=["fee_amount", "payment_state", "updated_at"])
+    return locked
+
+
+def submission_problems(dossier: Dossier) -> dict[str, list[str]]:
+    """Everything that still stops the dossier from being submitted, by field."""
+    from motcua.dossiers.eforms import EForm
+
+    version = dossier.procedure_version
+    problems: dict[str, list[str]] = {}
+    if not version.is_current:
+        problems[""] = [_("This procedure has changed. Start again from the procedure page.")]
+    applicant = dossier.applicant
+    if getattr(applicant, "assurance_level", 1) < version.min_assurance_level:
+        problems.setdefault("", []).append(_("This procedure needs an account verified with VNeID."))
+    eform = EForm(version.form_spec or {}, prefilled={k: dossier.form_data.get(k) for k in dossier.prefilled_fields})
+    problems.update(eform.validate_all(dossier.form_data))
+    present = set(dossier.attachments.values_list("document_code", flat=True))
+    for slot in eform.document_slots():
+        if slot.required and slot.document_code not in present:
+            problems.setdefault(slot.field, []).append(_("Attach this document."))
+    if dossier.receiving_agency_id is None:
+        problems.setdefault("receiving_agency", []).append(_("Choose where the dossier is received."))
+    fee = online_fee(version)
+    if fee > 0 and dossier.payment_state not in (PaymentState.PAID, PaymentState.AT_DESK):
+        problems.setdefault("payment", []).append(_("Pay the fee online or choose to pay at the desk."))
+    return problems
+
+
+def submit(*, dossier: Dossier, actor) -> Dossier:
+    """Submit the draft. Idempotent: a dossier already submitted is returned unchanged.
+
+    Assigns the dossier code and PIN, fixes the fee and the appointment date, and queues the
+    notifications — one transaction with the state change.
+    """
+    current = Dossier.objects.get(pk=dossier.pk)
+    if current.status != Status.DRAFT and current.submitted_at is not None:
+        return current
+    problems = submission_problems(current)
+    if problems:
+        raise SubmissionError(problems)
+    try:
+        return lifecycle.transition(dossier=current, action="submit", actor=actor)
+    except lifecycle.NotAllowed:
+        again = Dossier.objects.get(pk=dossier.pk)
+        if again.submitted_at is not None:  # a double click won the race
+            return again
+        raise
+
+
+@lifecycle.effect("submit")
+def _on_submit(ctx: lifecycle.Context) -> None:
+    dossier = ctx.dossier
+    now = ctx.now
+    version = dossier.procedure_version
+    problems = submission_problems(dossier)  # re-checked under the row lock
+    if problems:
+        raise SubmissionError(problems)
+    dossier.submitted_at = now
+    dossier.code = codes.new_code(dossier.receiving_agency, timezone.localdate(now))
+    dossier.tracking_pin = codes.new_pin()
+    dossier.fee_amount = online_fee(version, timezone.localdate(now))
+    dossier.due_at = catalog_selectors.due_if_submitted(version, now, online=dossier.channel == Channel.ONLINE)
+    ctx.data.update({"code": dossier.code, "due_at": dossier.due_at.isoformat(), "channel": dossier.channel})
+    if dossier.assisted and dossier.helper_id:
+        ctx.data["assisted_by"] = dossier.helper_id
+
+
+@lifecycle.after("submit")
+def _notify_submitted(ctx: lifecycle.Context) -> None:
+    from motcua.dossiers.notify import dossier_submitted
+
+    dossier_submitted(ctx.dossier)
+
+
+@transaction.atomic
+def mark_payment_pending(*, dossier: Dossier) -> Dossier:
+    """The applicant was sent to the payment gateway; the IPN will say how it ended."""
+    locked = _editable(dossier)
+    if locked.payment_state != PaymentState.PAID:
+        locked.payment_state = PaymentState.PENDING
+        locked.save(update_fields=["payment_state", "updated_at"])
+    return locked

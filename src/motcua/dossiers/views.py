@@ -1,0 +1,369 @@
+"""Citizen pages: start, the e-form wizard, check your answers, pay, submit, receipt, tracking.
+
+Thin: the work is in services (writes), selectors (reads) and the e-form engine.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from motcua.catalog import selectors as catalog_selectors
+from motcua.catalog.models import ProcedureVersion
+from motcua.dossiers import selectors, services
+from motcua.dossiers.attachments import FileRejected
+from motcua.dossiers.models import PaymentState, Status
+from motcua.org.models import Agency
+
+PREFILL_NOTE = "prefill-note-%s"
+
+
+def EForm(*args, **kwargs):  # noqa: N802 — imported lazily: the engine loads unit data
+    from motcua.dossiers.eforms import EForm as engine
+
+    return engine(*args, **kwargs)
+
+
+def _eform(dossier) -> EForm:
+    prefilled = {k: dossier.form_data.get(k) for k in dossier.prefilled_fields}
+    return EForm(dossier.procedure_version.form_spec or {}, prefilled=prefilled)
+
+
+def _own_draft(request, pk):
+    dossier = selectors.dossier_for(request.user, pk)
+    if dossier is None:
+        raise Http404
+    return dossier
+
+
+def prefill_for(user, version: ProcedureVersion):
+    """Ask the population register for what this form uses (level-2 citizens only)."""
+    from motcua.registers.services import prefill
+
+    eform = EForm(version.form_spec or {})
+    wanted = eform.register_mapping()
+    if not wanted:
+        return None
+    return prefill(personal_id=user.personal_id, assurance_level=user.assurance_level, wanted=wanted)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def start(request, code: str):
+    version = catalog_selectors.get_current_version(code)
+    if version is None:
+        raise Http404
+    needs_eid = request.user.assurance_level < version.min_assurance_level
+    if request.method == "POST" and not needs_eid:
+        key = request.POST.get("start_token", "")[:80]
+        result = prefill_for(request.user, version)
+        prefilled = _canonical_prefill(version, result.values) if result and result.status == "ok" else {}
+        dossier, _created = services.start_draft(
+            version=version, applicant=request.user, idempotency_key=key, prefilled=prefilled
+        )
+        if result is not None and result.status != "ok" and result.message:
+            request.session[PREFILL_NOTE % dossier.pk] = str(result.message)
+        elif prefilled:
+            request.session[PREFILL_NOTE % dossier.pk] = _("Some of your details were filled in from the national population database.")
+        return redirect("dossiers:step", pk=dossier.pk, index=0)
+    return render(
+        request,
+        "dossiers/start.html",
+        {
+            "version": version,
+            "needs_eid": needs_eid,
+            "start_token": uuid.uuid4().hex,
+            "documents": list(version.documents.all()),
+            "fees": catalog_selectors.fees_by_channel(version)["online"],
+            "due_at": catalog_selectors.due_if_submitted(version, online=True),
+        },
+    )
+
+
+def _canonical_prefill(version, values):
+    eform = EForm(version.form_spec or {}, prefilled=values)
+    return eform.prefilled_values() if hasattr(eform, "prefilled_values") else dict(values)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def step(request, pk: int, index: int):
+    dossier = _own_draft(request, pk)
+    if dossier.status != Status.DRAFT:
+        return redirect("dossiers:detail", pk=pk)
+    eform = _eform(dossier)
+    if len(eform) == 0:
+        return redirect("dossiers:review", pk=pk)
+    if not 0 <= index < len(eform):
+        raise Http404
+    upload_errors: dict[str, str] = {}
+    if request.method == "POST":
+        if eform.row_operation(request.POST):
+            form = eform.bound_step(index, request.POST)
+        else:
+            values, form = eform.clean_step(index, request.POST)
+            upload_errors = _handle_documents(request, dossier, eform, index)
+            if values is not None:
+                services.save_answers(dossier=dossier, answers=values, step=index + 1)
+                if not upload_errors:
+                    if "_save_draft" in request.POST:
+                        messages.success(request, _("Your draft is saved. You can continue later from “My dossiers”."))
+                        return redirect("dossiers:mine")
+                    if index + 1 < len(eform):
+                        return redirect("dossiers:step", pk=pk, index=index + 1)
+                    return redirect("dossiers:review", pk=pk)
+    else:
+        form = eform.bound_step(index, initial=dossier.form_data)
+    return _render_step(request, dossier, eform, index, form, upload_errors)
+
+
+def _render_step(request, dossier, eform, index, form, upload_errors):
+    dossier.refresh_from_db()
+    slots = [s for s in eform.document_slots() if s.step == index]
+    documents = {d.code: d for d in dossier.procedure_version.documents.all()}
+    attached = {a.document_code: a for a in dossier.attachments.all()}
+    reusable = services.reusable_documents(dossier.applicant)
+    status = 400 if (form.is_bound and form.errors) or upload_errors else 200
+    return render(
+        request,
+        "dossiers/step.html",
+        {
+            "dossier": dossier,
+            "version": dossier.procedure_version,
+            "eform": eform,
+            "step": eform.steps[index],
+            "index": index,
+            "number": index + 1,
+            "total": len(eform),
+            "form": form,
+            "slots": [
+                {
+                    "slot": s,
+                    "document": documents.get(s.document_code),
+                    "attached": attached.get(s.document_code),
+                    "error": upload_errors.get(s.document_code, ""),
+                    "reusable": reusable,
+                }
+                for s in slots
+            ],
+            "prefill_note": request.session.pop(PREFILL_NOTE % dossier.pk, ""),
+        },
+        status=status,
+    )
+
+
+def _handle_documents(request, dossier, eform, index) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for slot in eform.document_slots():
+        if slot.step != index:
+            continue
+        code = slot.document_code
+        uploaded = request.FILES.get(f"doc_{code}")
+        reuse = request.POST.get(f"reuse_{code}", "")
+        try:
+            if uploaded is not None:
+                services.add_attachment(dossier=dossier, document_code=code, uploaded=uploaded, actor=request.user)
+            elif reuse.isdigit():
+                services.reuse_document(dossier=dossier, document_code=code, source_id=int(reuse), actor=request.user)
+        except FileRejected as exc:
+            errors[code] = exc.message
+        except services.SubmissionError as exc:
+            errors[code] = "; ".join(m for ms in exc.errors.values() for m in ms)
+    return errors
+
+
+def _centres():
+    return list(
+        Agency.objects.filter(kind__in=[Agency.Kind.COMMUNE_ONE_STOP, Agency.Kind.SERVICE_CENTRE], is_active=True)
+        .select_related("unit")
+        .order_by("kind", "name")
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review(request, pk: int):
+    dossier = _own_draft(request, pk)
+    if dossier.status != Status.DRAFT:
+        return redirect("dossiers:detail", pk=pk)
+    eform = _eform(dossier)
+    problems: dict[str, list[str]] = {}
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        centre = request.POST.get("receiving_agency", "")
+        try:
+            if centre:
+                agency = Agency.objects.filter(code=centre).first()
+                if agency is None:
+                    raise services.SubmissionError({"receiving_agency": [_("Choose a public administration service centre.")]})
+                dossier = services.set_receiving_agency(dossier=dossier, agency=agency)
+            if action == "pay_online":
+                return HttpResponseRedirect(_start_payment(request, dossier))
+            if action == "pay_at_desk":
+                services.choose_payment(dossier=dossier, at_desk=True)
+                return redirect("dossiers:review", pk=pk)
+            if action == "submit":
+                dossier = services.submit(dossier=dossier, actor=request.user)
+                return redirect("dossiers:done", pk=pk)
+        except services.SubmissionError as exc:
+            problems = exc.errors
+    dossier.refresh_from_db()
+    fee = services.online_fee(dossier.procedure_version)
+    documents = {d.code: d for d in dossier.procedure_version.documents.all()}
+    return render(
+        request,
+        "dossiers/review.html",
+        {
+            "dossier": dossier,
+            "version": dossier.procedure_version,
+            "summary": eform.summary(dossier.form_data),
+            "attachments": [(documents.get(a.document_code), a) for a in dossier.attachments.all()],
+            "fee": fee,
+            "paid": dossier.payment_state == PaymentState.PAID,
+            "at_desk": dossier.payment_state == PaymentState.AT_DESK,
+            "pending": dossier.payment_state == PaymentState.PENDING,
+            "centres": _centres() if dossier.procedure_version.level == ProcedureVersion.Level.COMMUNE else [],
+            "problems": problems,
+            "due_at": catalog_selectors.due_if_submitted(dossier.procedure_version, online=True),
+            "total_steps": len(eform),
+        },
+        status=400 if problems else 200,
+    )
+
+
+def _start_payment(request, dossier) -> str:
+    from motcua.payments import services as payments
+
+    dossier = services.choose_payment(dossier=dossier, at_desk=False)
+    if dossier.fee_amount == 0:
+        return reverse("dossiers:review", args=[dossier.pk])
+    payment = payments.create_payment(
+        amount=dossier.fee_amount,
+        description=f"Le phi ho so {dossier.procedure_version.procedure.code} #{dossier.pk}",
+        purpose_type="dossiers.dossier",
+        purpose_id=str(dossier.pk),
+        idempotency_key=f"dossier-{dossier.pk}-{dossier.fee_amount}",
+        next_url=reverse("dossiers:review", args=[dossier.pk]),
+    )
+    services.mark_payment_pending(dossier=dossier)
+    return payments.start_payment(payment=payment, request=request)
+
+
+@login_required
+def done(request, pk: int):
+    dossier = _own_draft(request, pk)
+    if dossier.status == Status.DRAFT:
+        return redirect("dossiers:review", pk=pk)
+    return render(request, "dossiers/done.html", {"dossier": dossier, "version": dossier.procedure_version})
+
+
+@login_required
+def receipt_pdf(request, pk: int):
+    from motcua.dossiers.receipt import render_receipt_pdf
+
+    dossier = _own_draft(request, pk)
+    if dossier.code is None:
+        raise Http404
+    response = HttpResponse(render_receipt_pdf(dossier), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="bien-nhan-{dossier.code}.pdf"'
+    return response
+
+
+@login_required
+def my_dossiers(request):
+    try:
+        page = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        page = 1
+    rows, has_next = selectors.my_dossiers(request.user, page=page)
+    return render(request, "dossiers/mine.html", {"dossiers": rows, "page": page, "has_next": has_next})
+
+
+@login_required
+def detail(request, pk: int):
+    dossier = _own_draft(request, pk)
+    documents = {d.code: d for d in dossier.procedure_version.documents.all()}
+    from motcua.dossiers.lifecycle import allowed_actions
+
+    return render(
+        request,
+        "dossiers/detail.html",
+        {
+            "dossier": dossier,
+            "version": dossier.procedure_version,
+            "events": list(dossier.events.all()),
+            "attachments": [(documents.get(a.document_code), a) for a in dossier.attachments.all()],
+            "can_withdraw": any(t.action == "withdraw" for t in allowed_actions(dossier, request.user)),
+        },
+    )
+
+
+@login_required
+@require_POST
+def withdraw(request, pk: int):
+    from motcua.dossiers.lifecycle import TransitionError, transition
+
+    dossier = _own_draft(request, pk)
+    try:
+        transition(dossier=dossier, action="withdraw", actor=request.user, comment=request.POST.get("reason", "")[:500])
+        messages.success(request, _("Your dossier has been withdrawn."))
+    except TransitionError as exc:
+        messages.error(request, exc.message)
+    return redirect("dossiers:detail", pk=pk)
+
+
+def track(request):
+    code = request.GET.get("code", "").strip()
+    pin = request.GET.get("pin", "").strip()
+    result = None
+    error = ""
+    if code or pin:
+        result = selectors.track(code, pin)
+        if result is None:
+            error = _("No dossier matches this code and PIN. Check both on your receipt.")
+    return render(
+        request,
+        "dossiers/track.html",
+        {"code": code, "result": result, "error": error},
+        status=404 if error else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assisted_start(request):
+    """A helper (desk officer or community digital team member) starts a dossier for a citizen."""
+    from motcua.dossiers.assisted import AssistError, can_assist, start_assisted
+
+    if not can_assist(request.user):
+        raise Http404
+    errors: dict[str, str] = {}
+    values = {"personal_id": "", "full_name": "", "phone": "", "procedure": request.GET.get("procedure", "")}
+    if request.method == "POST":
+        values = {k: request.POST.get(k, "").strip() for k in values}
+        try:
+            dossier = start_assisted(
+                helper=request.user,
+                personal_id=values["personal_id"],
+                full_name=values["full_name"],
+                phone=values["phone"],
+                procedure_code=values["procedure"],
+                idempotency_key=request.POST.get("start_token", "")[:80],
+            )
+        except AssistError as exc:
+            errors = exc.errors
+        else:
+            return redirect("dossiers:step", pk=dossier.pk, index=0)
+    return render(
+        request,
+        "dossiers/assisted.html",
+        {"values": values, "errors": errors, "start_token": uuid.uuid4().hex},
+        status=400 if errors else 200,
+    )
