@@ -118,13 +118,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
     # Tests use a file too: concurrency tests need real locking, which shared-cache memory lacks.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-motcua.sqlite3")}
+    # One file per test process, so parallel runs do not share (and break) one database.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-motcua-{os.getpid()}.sqlite3")}
     if DATABASES["default"]["NAME"] and DATABASES["default"]["NAME"] != ":memory:":
         Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Background work: tasks enqueued in the writing transaction form the outbox ------------
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
+# --- Cache (rate limits, lockouts): Redis shared by all app servers in production --------------
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+        if os.environ.get("REDIS_URL")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -198,3 +208,49 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Login: citizens (password + one-time code) and VNeID (OpenID Connect) ---
+# Password login (personal ID number or user name) and VNeID through mozilla-django-oidc; the
+# demo VNeID runs with `motcua eid_provider` on MOTCUA_EID_PROVIDER_URL. See docs/login.md and
+# docs/eid.md.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "motcua.accounts.eid.VNeIDBackend",
+]
+LOGIN_REDIRECT_URL = os.environ.get("LOGIN_REDIRECT_URL", "/")
+LOGOUT_REDIRECT_URL = os.environ.get("LOGOUT_REDIRECT_URL", "/")
+# Where motcua's server reaches the provider, and where citizens' browsers do (if different).
+MOTCUA_EID_PROVIDER_URL = os.environ.get("MOTCUA_EID_PROVIDER_URL", "http://127.0.0.1:8001").rstrip("/")
+MOTCUA_EID_PROVIDER_PUBLIC_URL = os.environ.get(
+    "MOTCUA_EID_PROVIDER_PUBLIC_URL", MOTCUA_EID_PROVIDER_URL
+).rstrip("/")
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "motcua-demo")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "motcua-demo-secret")  # demo only
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get(
+    "OIDC_OP_AUTHORIZATION_ENDPOINT", f"{MOTCUA_EID_PROVIDER_PUBLIC_URL}/o/authorize/"
+)
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", f"{MOTCUA_EID_PROVIDER_URL}/o/token/")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", f"{MOTCUA_EID_PROVIDER_URL}/o/userinfo/")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get(
+    "OIDC_OP_JWKS_ENDPOINT", f"{MOTCUA_EID_PROVIDER_URL}/o/.well-known/jwks.json"
+)
+MOTCUA_EID_ISSUER = os.environ.get("MOTCUA_EID_ISSUER", f"{MOTCUA_EID_PROVIDER_URL}/o")  # "" skips the check
+MOTCUA_EID_PERSONAL_ID_CLAIM = os.environ.get("MOTCUA_EID_PERSONAL_ID_CLAIM", "citizen_id")
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid profile phone citizen")
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_TIMEOUT = float(os.environ.get("OIDC_TIMEOUT", "5"))  # seconds, every call to the provider
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:eid_callback"
+OIDC_REDIRECT_REQUIRE_HTTPS = env_bool("HTTPS", False)
+# Lockout (web login and API token), one-time codes, API tokens.
+MOTCUA_LOGIN_MAX_FAILURES = int(os.environ.get("MOTCUA_LOGIN_MAX_FAILURES", "5"))
+MOTCUA_LOGIN_LOCKOUT_SECONDS = int(os.environ.get("MOTCUA_LOGIN_LOCKOUT_SECONDS", str(15 * 60)))
+MOTCUA_OTP_TTL_SECONDS = int(os.environ.get("MOTCUA_OTP_TTL_SECONDS", "600"))
+MOTCUA_OTP_MAX_ATTEMPTS = int(os.environ.get("MOTCUA_OTP_MAX_ATTEMPTS", "5"))
+MOTCUA_OTP_RESEND_SECONDS = int(os.environ.get("MOTCUA_OTP_RESEND_SECONDS", "60"))
+MOTCUA_OTP_MAX_SENDS = int(os.environ.get("MOTCUA_OTP_MAX_SENDS", "5"))
+MOTCUA_API_TOKEN_DAYS = int(os.environ.get("MOTCUA_API_TOKEN_DAYS", "30"))
+# Start the demo VNeID with `motcua serve` (see core/management/commands/serve.py).
+MOTCUA_DEMO_EID = env_bool("MOTCUA_DEMO_EID", True)

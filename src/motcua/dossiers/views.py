@@ -322,11 +322,18 @@ def withdraw(request, pk: int):
 def track(request):
     code = request.GET.get("code", "").strip()
     pin = request.GET.get("pin", "").strip()
+    from motcua.core import ratelimit
+    from motcua.dossiers.api import TRACK_LIMIT, TRACK_WINDOW
+
     result = None
     error = ""
-    if code or pin:
+    ip = ratelimit.client_ip(request)
+    if (code or pin) and ratelimit.blocked("track", ip, limit=TRACK_LIMIT):
+        error = _("Too many attempts. Try again in 15 minutes.")
+    elif code or pin:
         result = selectors.track(code, pin)
         if result is None:
+            ratelimit.hit("track", ip, limit=TRACK_LIMIT, window=TRACK_WINDOW)
             error = _("No dossier matches this code and PIN. Check both on your receipt.")
     return render(
         request,
