@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("tai-khoan/", include("motcua.accounts.urls")),
+    path("thanh-toan/", include("motcua.payments.urls")),
     path("", include("motcua.dossiers.urls")),
     path("", include("motcua.catalog.urls")),
 ]

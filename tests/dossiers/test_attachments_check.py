@@ -50,7 +50,7 @@ def test_other_types_are_refused():
 
 
 def test_an_empty_file_is_refused():
-    with pytest.raises(FileRejected, match="empty|trống"):
+    with pytest.raises(FileRejected):
         check_file(upload("a.pdf", b""))
 
 

@@ -223,7 +223,9 @@ def review(request, pk: int):
         {
             "dossier": dossier,
             "version": dossier.procedure_version,
-            "summary": eform.summary(dossier.form_data),
+            "summary": eform.summary(
+                dossier.form_data, edit_url=lambda i: reverse("dossiers:step", args=[dossier.pk, i])
+            ),
             "attachments": [(documents.get(a.document_code), a) for a in dossier.attachments.all()],
             "fee": fee,
             "paid": dossier.payment_state == PaymentState.PAID,

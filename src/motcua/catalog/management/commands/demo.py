@@ -25,6 +25,10 @@ class Command(BaseCommand):
             build_historical_units()
             build_demo_agencies()
         self.stdout.write(f"Administrative units: {units}")
+        from motcua.registers.demo import build_demo_population
+
+        population = build_demo_population()
+        self.stdout.write(f"Population register: {population}")
         report = load_demo_catalog()
         self.stdout.write(f"Catalog: {report.as_dict()}")
         logins = build_demo_users()

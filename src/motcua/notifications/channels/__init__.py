@@ -1,0 +1,1 @@
+"""Channel adapters: e-mail through Django's mail backend, SMS through a pluggable gateway."""
