@@ -181,7 +181,10 @@ def test_the_sandbox_refuses_an_expired_request(make_payment, rf_request):
     gateway = sandbox.SandboxGateway()
     assert gateway.check_request(params) == ""
     later = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=16)
-    assert "ran out" in gateway.check_request(params, now=later)
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert "ran out" in gateway.check_request(params, now=later)
 
 
 def test_the_sandbox_wants_a_choice(client, make_payment, rf_request, ipn_through_test_client):

@@ -75,7 +75,9 @@ def test_the_same_key_for_another_amount_is_a_conflict(make_payment):
 
 @pytest.mark.parametrize("amount", [0, Decimal("0")])
 def test_a_free_procedure_creates_no_payment(make_payment, amount):
-    with pytest.raises(ValueError, match="free"):
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(ValueError, match="free"):
         make_payment(amount=amount)
     assert not Payment.objects.exists()
 

@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from motcua.accounts.models import OfficerRole, User
+from motcua.accounts.models import ApiToken, LoginFailure, OfficerRole, OneTimeCode, SignupRequest, User
 from motcua.core import audit
 
 
@@ -131,3 +131,59 @@ class OfficerRoleAdmin(ScopedRoleMixin, admin.ModelAdmin):
         for role in queryset.select_related("agency"):
             _audit_role("accounts.role_revoked", role, request.user)
         super().delete_queryset(request, queryset)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records written by the login flows: looked at, never edited by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SignupRequest)
+class SignupRequestAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "full_name", "channel", "completed_at", "user")
+    list_filter = ("channel", ("completed_at", admin.EmptyFieldListFilter))
+    search_fields = ("personal_id", "full_name", "email", "phone")
+    date_hierarchy = "created_at"
+    exclude = ("password_hash",)
+    list_select_related = ("user",)
+
+
+@admin.register(OneTimeCode)
+class OneTimeCodeAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "purpose", "channel", "expires_at", "attempts", "used_at")
+    list_filter = ("purpose", "channel")
+    date_hierarchy = "created_at"
+    exclude = ("code_hash",)
+    raw_id_fields = ("signup", "user")
+
+
+@admin.action(description=_("Revoke the selected tokens"))
+def revoke_tokens(modeladmin, request, queryset):
+    from motcua.accounts.api_auth import revoke_token
+
+    for token in queryset.filter(revoked_at__isnull=True).select_related("user"):
+        revoke_token(token=token, actor=request.user)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ReadOnlyAdmin):
+    list_display = ("prefix", "user", "name", "created_at", "expires_at", "last_used_at", "revoked_at")
+    list_filter = (("revoked_at", admin.EmptyFieldListFilter),)
+    search_fields = ("user__username", "user__full_name", "name", "prefix")
+    exclude = ("key_hash",)
+    list_select_related = ("user",)
+    raw_id_fields = ("user",)
+    actions = (revoke_tokens,)
+
+
+@admin.register(LoginFailure)
+class LoginFailureAdmin(ReadOnlyAdmin):
+    """Deleting a user's failures (found by time) lifts a lockout early."""
+
+    list_display = ("created_at", "key")
+    date_hierarchy = "created_at"

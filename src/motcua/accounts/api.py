@@ -1,10 +1,18 @@
-"""Accounts API: the personal ID number checker (``GET /personal-ids/{number}``)."""
+"""Accounts API: the personal ID number checker (``GET /personal-ids/{number}``) and token
+login for the provincial mobile app (``POST``/``DELETE /auth/token``, ``GET /auth/me``)."""
 
 from __future__ import annotations
 
-from ninja import Router, Schema
+import datetime
 
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
+
+from motcua.accounts import api_auth
+from motcua.accounts.api_auth import ApiTokenAuth, LoginLocked
 from motcua.accounts.personal_id import PersonalIdInfo, parse_personal_id
+from motcua.core.problem import problem_response
 
 router = Router(tags=["personal-ids"])
 
@@ -47,3 +55,125 @@ def check_personal_id(request, number: str):
     written to the audit log.
     """
     return _out(parse_personal_id(number))
+
+
+# --- Token login -----------------------------------------------------------------------------
+
+
+class TokenIn(Schema):
+    personal_id: str | None = Field(None, max_length=40, description="12-digit personal ID number (citizens)")
+    username: str | None = Field(
+        None, max_length=150, description="user name (officers), instead of personal_id"
+    )
+    password: str = Field(..., max_length=4096)
+    client_name: str | None = Field(
+        None, max_length=100, description="e.g. the app and device, shown to the user"
+    )
+
+
+class UserOut(Schema):
+    id: int
+    username: str
+    full_name: str
+    personal_id: str | None = None
+    assurance_level: int
+    is_officer: bool
+
+
+class TokenOut(Schema):
+    token: str
+    token_type: str = "Bearer"
+    expires_at: datetime.datetime
+    user: UserOut
+
+
+class ProblemOut(Schema):
+    type: str
+    title: str
+    status: int
+    detail: str | None = None
+
+
+def _user_out(user) -> dict:
+    return {
+        "id": user.pk,
+        "username": user.get_username(),
+        "full_name": user.full_name,
+        "personal_id": user.personal_id,
+        "assurance_level": user.assurance_level,
+        "is_officer": user.is_officer,
+    }
+
+
+@router.post(
+    "/auth/token",
+    response={200: TokenOut, 401: ProblemOut, 422: ProblemOut, 429: ProblemOut},
+    tags=["auth"],
+    summary="Log in: get an API token",
+)
+def issue_token(request, payload: TokenIn):
+    """Exchange a personal ID number (or user name) and password for a bearer token, valid for
+    30 days. Send it as ``Authorization: Bearer <token>``. Wrong credentials give 401; five
+    failures within 15 minutes for one login from one address give 429 (``Retry-After``)."""
+    login = (payload.personal_id or payload.username or "").strip()
+    if not login:
+        return problem_response(
+            status=422,
+            title=_("The request has invalid values"),
+            detail=_("Send personal_id (or username) and password."),
+            type_="/problems/validation",
+            errors=[
+                {
+                    "path": "personal_id",
+                    "message": _("Enter the personal ID number or user name."),
+                    "code": "missing",
+                }
+            ],
+        )
+    try:
+        user = api_auth.authenticate_password(request, login=login, password=payload.password)
+    except LoginLocked as locked:
+        response = problem_response(
+            status=429,
+            title=_("Too many failed logins"),
+            detail=_("Wait %(minutes)d minutes and try again, or log in with VNeID.")
+            % {"minutes": locked.minutes},
+            type_="/problems/too-many-attempts",
+            retry_after=locked.retry_after,
+        )
+        response["Retry-After"] = str(locked.retry_after)
+        return response
+    if user is None:
+        return problem_response(
+            status=401,
+            title=_("Wrong personal ID number or password"),
+            detail=_("Check the personal ID number (or user name) and the password, then try again."),
+            type_="/problems/invalid-credentials",
+        )
+    raw, token = api_auth.issue_token(user=user, name=payload.client_name or "")
+    return {"token": raw, "token_type": "Bearer", "expires_at": token.expires_at, "user": _user_out(user)}
+
+
+@router.delete(
+    "/auth/token",
+    auth=ApiTokenAuth(),
+    response={204: None, 401: ProblemOut},
+    tags=["auth"],
+    summary="Log out",
+)
+def revoke_token(request):
+    """Revoke the token this request is authenticated with."""
+    api_auth.revoke_token(token=request.api_token)
+    return HttpResponse(status=204)
+
+
+@router.get(
+    "/auth/me",
+    auth=ApiTokenAuth(),
+    response={200: UserOut, 401: ProblemOut},
+    tags=["auth"],
+    summary="Who am I",
+)
+def me(request):
+    """The account the token belongs to."""
+    return _user_out(request.auth)

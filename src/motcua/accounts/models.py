@@ -1,9 +1,13 @@
-"""Accounts: citizens, officers and their roles (vai trò)."""
+"""Accounts: citizens, officers and their roles (vai trò); sign-ups with one-time codes, API
+tokens and failed logins (for the lockout)."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.personal_id import validate_personal_id
@@ -65,3 +69,111 @@ class OfficerRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} — {self.agency}"
+
+
+class SignupRequest(models.Model):
+    """A citizen's sign-up waiting for the one-time code sent to their phone or e-mail. The
+    account is created only when the code is entered (:func:`motcua.accounts.otp.verify_signup`),
+    so an abandoned or mistyped sign-up never blocks the personal ID number."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("e-mail")
+        SMS = "sms", _("SMS")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    personal_id = models.CharField(_("personal ID number"), max_length=12)
+    full_name = models.CharField(_("full name"), max_length=150)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    password_hash = models.CharField(max_length=128)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    user = models.ForeignKey(
+        User, verbose_name=_("account"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("sign-up")
+        verbose_name_plural = _("sign-ups")
+
+    def __str__(self) -> str:
+        return f"sign-up {self.pk}"
+
+    @property
+    def destination(self) -> str:
+        return self.email if self.channel == self.Channel.EMAIL else self.phone
+
+
+class OneTimeCode(models.Model):
+    """A 6-digit code sent by SMS or e-mail. Only a keyed hash is stored; it expires, allows a
+    few attempts and is used once."""
+
+    class Purpose(models.TextChoices):
+        SIGNUP = "signup", _("sign-up")
+
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
+    signup = models.ForeignKey(
+        SignupRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="codes"
+    )
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, related_name="one_time_codes"
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=SignupRequest.Channel.choices)
+    destination = models.CharField(_("sent to"), max_length=254)
+    code_hash = models.CharField(max_length=100)
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    attempts = models.PositiveSmallIntegerField(_("wrong attempts"), default=0)
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("one-time code")
+        verbose_name_plural = _("one-time codes")
+        indexes = [models.Index(fields=["signup", "-created_at"], name="otp_signup_latest")]
+
+    def __str__(self) -> str:
+        return f"code #{self.pk} ({self.get_purpose_display()})"
+
+
+class ApiToken(models.Model):
+    """A bearer token of the API (the provincial mobile app). Only its SHA-256 is stored."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(_("starts with"), max_length=12)
+    name = models.CharField(_("client"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        indexes = [models.Index(fields=["user", "-created_at"], name="api_token_user")]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}…"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class LoginFailure(models.Model):
+    """One failed password login for a user name from an address — what the lockout counts.
+    ``key`` is a keyed hash of both, so neither the personal ID nor the address is stored."""
+
+    key = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("failed login")
+        verbose_name_plural = _("failed logins")
+        indexes = [models.Index(fields=["key", "created_at"], name="login_failure_key")]
+
+    def __str__(self) -> str:
+        return f"{self.key[:8]}… {self.created_at:%Y-%m-%d %H:%M}"

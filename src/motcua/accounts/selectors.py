@@ -143,3 +143,14 @@ def citizen_by_personal_id(personal_id: str) -> User | None:
     from motcua.accounts.personal_id import normalise
 
     return User.objects.filter(personal_id=normalise(personal_id)).first()
+
+
+def meets_assurance(user, level: int | None) -> bool:
+    """True when ``user`` may use a service that requires identity assurance ``level``.
+
+    Level 1 (or ``None``/0): any active, logged-in account. Level 2: an account whose identity
+    was verified with the national e-ID (VNeID). An anonymous visitor meets no level.
+    """
+    if not _is_active_user(user):
+        return False
+    return int(getattr(user, "assurance_level", 0) or 0) >= int(level or 1)

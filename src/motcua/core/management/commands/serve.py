@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 
@@ -24,8 +25,9 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
         parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "4")))
         parser.add_argument("--no-worker", action="store_true", help="do not start the background worker")
+        parser.add_argument("--no-eid", action="store_true", help="do not start the demo VNeID provider")
 
-    def handle(self, *args, host, port, workers, threads, no_worker, **options):
+    def handle(self, *args, host, port, workers, threads, no_worker, no_eid, **options):
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "motcua.settings"),
@@ -33,9 +35,12 @@ class Command(BaseCommand):
         web = [
             sys.executable, "-m", "gunicorn", "motcua.wsgi:application",
             "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", str(threads),
-            "--access-logfile", "-", "--graceful-timeout", "10",
+            "--access-logfile", "-", "--graceful-timeout", "10", "--no-control-socket",
         ]  # fmt: skip
         children = [subprocess.Popen(web, env=env)]
+        if settings.MOTCUA_DEMO_EID and not no_eid:
+            # The demo VNeID (OpenID Connect provider) on its own port (EID_PROVIDER_PORT, 8001): docs/eid.md
+            children.append(subprocess.Popen([sys.executable, "-m", "motcua", "eid_provider", "--host", host], env=env))
         if not no_worker:
             children.append(subprocess.Popen([sys.executable, "-m", "motcua", "worker"], env=env))
         self.stdout.write(self.style.SUCCESS(f"motcua is serving http://{host}:{port}/ (Ctrl+C to stop)"))
