@@ -97,7 +97,7 @@ def test_an_unpaid_fee_blocks_until_paid_or_desk_chosen(draft, citizen):
     services.save_answers(dossier=draft, answers=ANSWERS)
     services.add_attachment(dossier=draft, document_code="giay-chung-sinh", uploaded=upload("a.pdf", pdf_bytes()), actor=citizen)
     assert "payment" in services.submission_problems(Dossier.objects.get(pk=draft.pk))
-    Dossier.objects.filter(pk=draft.pk).update(payment_state=PaymentState.PAID)
+    Dossier.objects.filter(pk=draft.pk).update(payment_state=PaymentState.PAID, fee_amount=5000)
     assert "payment" not in services.submission_problems(Dossier.objects.get(pk=draft.pk))
 
 
@@ -212,3 +212,15 @@ def test_32_concurrent_submissions_get_32_different_codes(version, tree, django_
     assert errors == []
     assert len(set(results)) == 32
     assert sorted(int(c[-4:]) for c in results) == list(range(1, 33))
+
+
+def test_per_copy_fees_follow_the_number_entered(version, citizen):
+    from motcua.catalog.models import Fee
+
+    current = version
+    Fee.objects.filter(version=current, channel="online").update(quantity_field="")  # plain rows count once
+    assert services.online_fee(current) == 5000
+    Fee.objects.filter(version=current, channel="online").update(quantity_field="so_ban")
+    assert services.online_fee(current, answers={"so_ban": "3"}) == 15000
+    assert services.online_fee(current, answers={"so_ban": "abc"}) == 0
+    assert services.online_fee(current, answers={"so_ban": "-2"}) == 0

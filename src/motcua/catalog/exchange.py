@@ -338,6 +338,7 @@ def export_version(version: ProcedureVersion) -> ProcedureIn:
                 name=f.name,
                 channel=f.channel,
                 amount=f.amount,
+                quantity_field=f.quantity_field,
                 valid_from=f.valid_from,
                 valid_to=f.valid_to,
                 basis=f.basis,

@@ -238,6 +238,12 @@ class Fee(_VersionPart):
     name = models.CharField(_("name"), max_length=300)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     amount = models.PositiveBigIntegerField(_("amount (VND)"))
+    quantity_field = models.CharField(
+        _("multiplied by the form field"),
+        max_length=60,
+        blank=True,
+        help_text=_("A number field of the e-form (e.g. extra copies); the fee is charged per unit."),
+    )
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     basis = models.CharField(_("legal basis"), max_length=300, blank=True)

@@ -107,6 +107,7 @@ class FeeIn(_Strict):
     name: str = Field(min_length=1, max_length=300)
     channel: Literal["online", "in_person", "post"]
     amount: int = Field(ge=0, le=10**12, description="VND, whole đồng")
+    quantity_field: str = Field(default="", max_length=60, description="a number field of the form: per-unit fee")
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
     basis: str = Field(default="", max_length=300)
@@ -256,6 +257,10 @@ class ProcedureIn(_Strict):
                 yield field
                 yield from walk(field.fields)
 
+        number_fields = {f.name for step in self.form.steps for f in walk(step.fields) if f.type == "number"}
+        for fee in self.fees:
+            if fee.quantity_field and fee.quantity_field not in number_fields:
+                raise ValueError(f"fee '{fee.name}' is multiplied by '{fee.quantity_field}', which is not a number field")
         for step in self.form.steps:
             for field in walk(step.fields):
                 if field.type == "document" and field.document not in document_codes:

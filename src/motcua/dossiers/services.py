@@ -7,6 +7,7 @@ Each public function is one transaction. State changes go through
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -238,16 +239,27 @@ def reuse_document(*, dossier: Dossier, document_code: str, source_id: int, acto
 # --- fee and submission -----------------------------------------------------------------------
 
 
-def online_fee(version: ProcedureVersion, on=None) -> int:
-    """What an online applicant pays today: the online channel's schedule."""
-    return sum(f.amount for f in catalog_selectors.fees_by_channel(version, on)["online"])
+def online_fee(version: ProcedureVersion, on=None, answers: Mapping[str, Any] | None = None) -> int:
+    """What an online applicant pays: the online channel's schedule, per-unit rows multiplied by
+    the number the applicant entered (e.g. extra copies)."""
+    answers = answers or {}
+    total = 0
+    for fee in catalog_selectors.fees_by_channel(version, on)["online"]:
+        quantity = 1
+        if fee.quantity_field:
+            try:
+                quantity = max(0, int(Decimal(str(answers.get(fee.quantity_field) or 0))))
+            except (InvalidOperation, ValueError):
+                quantity = 0
+        total += fee.amount * quantity
+    return total
 
 
 @transaction.atomic
 def choose_payment(*, dossier: Dossier, at_desk: bool) -> Dossier:
     """The applicant pays online (a payment is started elsewhere) or at the desk."""
     locked = _editable(dossier)
-    locked.fee_amount = online_fee(locked.procedure_version)
+    locked.fee_amount = online_fee(locked.procedure_version, answers=locked.form_data)
     if locked.fee_amount == 0:
         locked.payment_state = PaymentState.NOT_REQUIRED
     elif locked.payment_state != PaymentState.PAID:
@@ -275,9 +287,13 @@ def submission_problems(dossier: Dossier) -> dict[str, list[str]]:
             problems.setdefault(slot.field, []).append(_("Attach this document."))
     if dossier.receiving_agency_id is None:
         problems.setdefault("receiving_agency", []).append(_("Choose where the dossier is received."))
-    fee = online_fee(version)
+    fee = online_fee(version, answers=dossier.form_data)
     if fee > 0 and dossier.payment_state not in (PaymentState.PAID, PaymentState.AT_DESK):
         problems.setdefault("payment", []).append(_("Pay the fee online or choose to pay at the desk."))
+    elif dossier.payment_state == PaymentState.PAID and fee != dossier.fee_amount:
+        problems.setdefault("payment", []).append(
+            _("The fee changed after you paid (you changed the number of copies). Set it back or pay the rest at the desk.")
+        )
     return problems
 
 
@@ -313,7 +329,7 @@ def _on_submit(ctx: lifecycle.Context) -> None:
     dossier.submitted_at = now
     dossier.code = codes.new_code(dossier.receiving_agency, timezone.localdate(now))
     dossier.tracking_pin = codes.new_pin()
-    dossier.fee_amount = online_fee(version, timezone.localdate(now))
+    dossier.fee_amount = online_fee(version, timezone.localdate(now), dossier.form_data)
     dossier.due_at = catalog_selectors.due_if_submitted(version, now, online=dossier.channel == Channel.ONLINE)
     ctx.data.update({"code": dossier.code, "due_at": dossier.due_at.isoformat(), "channel": dossier.channel})
     if dossier.assisted and dossier.helper_id:

@@ -215,7 +215,7 @@ def review(request, pk: int):
         except services.SubmissionError as exc:
             problems = exc.errors
     dossier.refresh_from_db()
-    fee = services.online_fee(dossier.procedure_version)
+    fee = services.online_fee(dossier.procedure_version, answers=dossier.form_data)
     documents = {d.code: d for d in dossier.procedure_version.documents.all()}
     return render(
         request,
