@@ -81,7 +81,14 @@ def test_formatted_codes_are_valid(agency_code, day, sequence):
 
 @pytest.mark.parametrize(
     "bad",
-    ["", "abc", "001.08.40.H53-261328-0001", "001.08.40.H53-261128-0000", "001.08.40.H53-261128-12345", "1.08.40.H53-261128-0001"],
+    [
+        "",
+        "abc",
+        "001.08.40.H53-261328-0001",
+        "001.08.40.H53-261128-0000",
+        "001.08.40.H53-261128-12345",
+        "1.08.40.H53-261128-0001",
+    ],
 )
 def test_malformed_codes_are_invalid(bad):
     assert not codes.is_valid_code(bad)

@@ -45,7 +45,12 @@ def test_applicant_withdraws_a_submitted_dossier(draft, citizen):
     result = lifecycle.transition(dossier=draft, action="withdraw", actor=citizen, comment="Nộp nhầm")
     assert result.status == Status.WITHDRAWN
     event = DossierEvent.objects.get(dossier=draft, action="withdraw")
-    assert (event.from_status, event.to_status, event.comment, event.actor) == ("submitted", "withdrawn", "Nộp nhầm", citizen)
+    assert (event.from_status, event.to_status, event.comment, event.actor) == (
+        "submitted",
+        "withdrawn",
+        "Nộp nhầm",
+        citizen,
+    )
 
 
 def test_another_citizen_cannot_act(draft, other_citizen):
@@ -69,7 +74,11 @@ def test_unknown_action_is_refused(draft, citizen):
 def test_desk_officer_of_the_receiving_centre_may_receive(draft, tree):
     _set_status(draft, Status.SUBMITTED)
     officer = OfficerRoleFactory(agency=tree["one_stop"], role="desk_officer").user
-    assert [t.action for t in lifecycle.allowed_actions(draft, officer)] == ["receive", "request_supplement", "refuse"]
+    assert [t.action for t in lifecycle.allowed_actions(draft, officer)] == [
+        "receive",
+        "request_supplement",
+        "refuse",
+    ]
     assert lifecycle.transition(dossier=draft, action="receive", actor=officer).status == Status.RECEIVED
 
 
@@ -92,7 +101,9 @@ def test_an_auditor_sees_but_cannot_act(draft, tree):
 def test_a_stale_version_is_a_concurrent_change(draft, citizen):
     _set_status(draft, Status.SUBMITTED)
     with pytest.raises(lifecycle.ConcurrentChange):
-        lifecycle.transition(dossier=draft, action="withdraw", actor=citizen, expected_version=draft.lock_version + 1)
+        lifecycle.transition(
+            dossier=draft, action="withdraw", actor=citizen, expected_version=draft.lock_version + 1
+        )
     assert not DossierEvent.objects.filter(dossier=draft).exists()
 
 
@@ -126,7 +137,9 @@ def test_two_officers_at_once_one_wins_and_nothing_is_lost(draft, tree):
         try:
             barrier.wait(timeout=10)
             # each officer acts on the version they saw on screen
-            lifecycle.transition(dossier=draft, action=action, actor=officer, comment=action, expected_version=seen)
+            lifecycle.transition(
+                dossier=draft, action=action, actor=officer, comment=action, expected_version=seen
+            )
             outcomes.append(("ok", action))
         except lifecycle.TransitionError as exc:
             outcomes.append(("refused", str(exc.message)))

@@ -17,15 +17,14 @@ pytestmark = pytest.mark.django_db
 ANSWERS = {"ho_ten": "Trần Thị Bình", "ngay_sinh": "1995-03-12", "ten_tre": "Lê Minh Khang"}
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
-
-
 def ready(dossier, citizen):
     services.save_answers(dossier=dossier, answers=ANSWERS)
-    services.add_attachment(dossier=dossier, document_code="giay-chung-sinh", uploaded=upload("gcs.pdf", pdf_bytes()), actor=citizen)
+    services.add_attachment(
+        dossier=dossier,
+        document_code="giay-chung-sinh",
+        uploaded=upload("gcs.pdf", pdf_bytes()),
+        actor=citizen,
+    )
     services.choose_payment(dossier=dossier, at_desk=True)
     return Dossier.objects.get(pk=dossier.pk)
 
@@ -38,7 +37,9 @@ def test_start_is_idempotent_with_the_same_key(version, citizen):
 
 
 def test_prefilled_answers_cannot_be_overwritten(version, citizen):
-    dossier, _ = services.start_draft(version=version, applicant=citizen, prefilled={"ho_ten": "Trần Thị Bình"})
+    dossier, _ = services.start_draft(
+        version=version, applicant=citizen, prefilled={"ho_ten": "Trần Thị Bình"}
+    )
     services.save_answers(dossier=dossier, answers={"ho_ten": "Kẻ Giả Mạo", "ten_tre": "Khang"})
     dossier.refresh_from_db()
     assert dossier.form_data["ho_ten"] == "Trần Thị Bình" and dossier.form_data["ten_tre"] == "Khang"
@@ -58,7 +59,9 @@ def test_submission_sets_code_pin_fee_due_date_and_event(draft, citizen, tree):
     assert submitted.code.startswith("001.08.40.H53-") and codes.is_valid_code(submitted.code)
     assert len(submitted.tracking_pin) == 6
     assert submitted.fee_amount == 5000  # the online schedule, not the desk's 10.000 đ
-    expected = catalog_selectors.due_if_submitted(submitted.procedure_version, submitted.submitted_at, online=True)
+    expected = catalog_selectors.due_if_submitted(
+        submitted.procedure_version, submitted.submitted_at, online=True
+    )
     assert submitted.due_at == expected
     event = DossierEvent.objects.get(dossier=submitted, action="submit")
     assert event.data["code"] == submitted.code and event.to_status == "submitted"
@@ -95,23 +98,31 @@ def test_level_two_procedures_refuse_a_level_one_account(version, other_citizen,
 
 def test_an_unpaid_fee_blocks_until_paid_or_desk_chosen(draft, citizen):
     services.save_answers(dossier=draft, answers=ANSWERS)
-    services.add_attachment(dossier=draft, document_code="giay-chung-sinh", uploaded=upload("a.pdf", pdf_bytes()), actor=citizen)
+    services.add_attachment(
+        dossier=draft, document_code="giay-chung-sinh", uploaded=upload("a.pdf", pdf_bytes()), actor=citizen
+    )
     assert "payment" in services.submission_problems(Dossier.objects.get(pk=draft.pk))
     Dossier.objects.filter(pk=draft.pk).update(payment_state=PaymentState.PAID, fee_amount=5000)
     assert "payment" not in services.submission_problems(Dossier.objects.get(pk=draft.pk))
 
 
 def test_attachment_is_stored_by_content_hash_and_replaced(draft, citizen):
-    first = services.add_attachment(dossier=draft, document_code="giay-chung-sinh", uploaded=upload("a.pdf", pdf_bytes()), actor=citizen)
+    first = services.add_attachment(
+        dossier=draft, document_code="giay-chung-sinh", uploaded=upload("a.pdf", pdf_bytes()), actor=citizen
+    )
     assert first.file.name == f"dossiers/{first.sha256[:2]}/{first.sha256}.pdf"
-    second = services.add_attachment(dossier=draft, document_code="giay-chung-sinh", uploaded=upload("b.png", image_bytes()), actor=citizen)
+    second = services.add_attachment(
+        dossier=draft, document_code="giay-chung-sinh", uploaded=upload("b.png", image_bytes()), actor=citizen
+    )
     assert list(draft.attachments.values_list("pk", flat=True)) == [second.pk]
     assert default_storage.exists(second.file.name)
 
 
 def test_unknown_document_slot_is_refused(draft, citizen):
     with pytest.raises(FileRejected):
-        services.add_attachment(dossier=draft, document_code="khong-co", uploaded=upload("a.pdf", pdf_bytes()), actor=citizen)
+        services.add_attachment(
+            dossier=draft, document_code="khong-co", uploaded=upload("a.pdf", pdf_bytes()), actor=citizen
+        )
 
 
 def test_dossier_size_limit(draft, citizen, monkeypatch):
@@ -119,7 +130,12 @@ def test_dossier_size_limit(draft, citizen, monkeypatch):
 
     monkeypatch.setattr(conf, "MAX_DOSSIER_BYTES", 100)
     with pytest.raises(FileRejected, match="MB"):
-        services.add_attachment(dossier=draft, document_code="giay-chung-sinh", uploaded=upload("a.pdf", pdf_bytes()), actor=citizen)
+        services.add_attachment(
+            dossier=draft,
+            document_code="giay-chung-sinh",
+            uploaded=upload("a.pdf", pdf_bytes()),
+            actor=citizen,
+        )
     assert not Attachment.objects.exists()
 
 
@@ -134,7 +150,9 @@ def test_a_crash_after_the_file_is_written_leaves_no_orphan(draft, citizen, monk
 
     monkeypatch.setattr(Attachment.objects, "create", crash)
     with pytest.raises(RuntimeError):
-        services.add_attachment(dossier=draft, document_code="giay-chung-sinh", uploaded=upload("a.pdf", content), actor=citizen)
+        services.add_attachment(
+            dossier=draft, document_code="giay-chung-sinh", uploaded=upload("a.pdf", content), actor=citizen
+        )
     assert not default_storage.exists(path)
     assert not Attachment.objects.exists()
 
@@ -144,7 +162,9 @@ def test_reusing_a_document_from_an_earlier_dossier_is_flagged(draft, citizen, v
     source = draft.attachments.get()
     second, _ = services.start_draft(version=version, applicant=citizen)
     assert [a.pk for a in services.reusable_documents(citizen)] == [source.pk]
-    reused = services.reuse_document(dossier=second, document_code="giay-chung-sinh", source_id=source.pk, actor=citizen)
+    reused = services.reuse_document(
+        dossier=second, document_code="giay-chung-sinh", source_id=source.pk, actor=citizen
+    )
     assert reused.reused and reused.reused_from == source and reused.file.name == source.file.name
 
 
@@ -153,7 +173,9 @@ def test_someone_elses_document_cannot_be_reused(draft, citizen, version, other_
     source = draft.attachments.get()
     theirs, _ = services.start_draft(version=version, applicant=other_citizen)
     with pytest.raises(FileRejected):
-        services.reuse_document(dossier=theirs, document_code="giay-chung-sinh", source_id=source.pk, actor=other_citizen)
+        services.reuse_document(
+            dossier=theirs, document_code="giay-chung-sinh", source_id=source.pk, actor=other_citizen
+        )
 
 
 def test_public_tracking_needs_code_and_pin_and_shows_no_personal_data(draft, citizen):
@@ -187,7 +209,7 @@ def test_32_concurrent_submissions_get_32_different_codes(version, tree, django_
     from tests.factories import CitizenFactory
 
     drafts = []
-    for i in range(32):
+    for _ in range(32):
         citizen = CitizenFactory()
         dossier, _ = services.start_draft(version=version, applicant=citizen)
         dossier = services.set_receiving_agency(dossier=dossier, agency=tree["one_stop"])

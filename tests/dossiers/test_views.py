@@ -10,12 +10,6 @@ from tests.dossiers.files import pdf_bytes, upload
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
-
-
 @pytest.fixture
 def logged_in(client, citizen):
     client.force_login(citizen)
@@ -89,7 +83,8 @@ def test_a_forged_upload_gets_a_message_beside_the_slot(logged_in, version):
     dossier, _, _ = start(logged_in)
     logged_in.post(f"/ho-so/{dossier.pk}/buoc/0/", {"ho_ten": "A", "ngay_sinh": "12/03/1995"})
     response = logged_in.post(
-        f"/ho-so/{dossier.pk}/buoc/1/", {"ten_tre": "B", "doc_giay-chung-sinh": upload("gcs.pdf", b"MZ\x90\x00 not a pdf")}
+        f"/ho-so/{dossier.pk}/buoc/1/",
+        {"ten_tre": "B", "doc_giay-chung-sinh": upload("gcs.pdf", b"MZ\x90\x00 not a pdf")},
     )
     assert response.status_code == 400
     assert "err_doc_giay-chung-sinh" in response.content.decode()

@@ -112,6 +112,14 @@ def build_demo_users() -> list[tuple[str, str, str]]:
             ("chuyenvien.tandong", "Phạm Văn Dũng", tan_dong_pc, [Role.SPECIALIST], False, "specialist"),
             ("lanhdao.tandong", "Võ Thị Hạnh", tan_dong_pc, [Role.LEADER], False, "leader"),
             (
+                "hotro.tandong",
+                "Huỳnh Văn Tài",
+                tan_dong_pc,
+                [Role.COMMUNITY_HELPER],
+                False,
+                "community digital-technology team member (helps citizens submit online)",
+            ),
+            (
                 "quantri.tandong",
                 "Đặng Văn Khoa",
                 tan_dong_pc,

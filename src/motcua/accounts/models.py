@@ -55,6 +55,7 @@ class OfficerRole(models.Model):
         AGENCY_ADMIN = "agency_admin", _("Agency administrator")
         PROVINCE_ADMIN = "province_admin", _("Province administrator")
         AUDITOR = "auditor", _("Auditor")
+        COMMUNITY_HELPER = "community_helper", _("Community digital-technology team member")
 
     user = models.ForeignKey(User, verbose_name=_("officer"), on_delete=models.CASCADE, related_name="roles")
     agency = models.ForeignKey(

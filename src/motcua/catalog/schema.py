@@ -107,7 +107,9 @@ class FeeIn(_Strict):
     name: str = Field(min_length=1, max_length=300)
     channel: Literal["online", "in_person", "post"]
     amount: int = Field(ge=0, le=10**12, description="VND, whole đồng")
-    quantity_field: str = Field(default="", max_length=60, description="a number field of the form: per-unit fee")
+    quantity_field: str = Field(
+        default="", max_length=60, description="a number field of the form: per-unit fee"
+    )
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
     basis: str = Field(default="", max_length=300)
@@ -212,7 +214,11 @@ class ProcedureIn(_Strict):
     processing_time: Decimal = Field(max_digits=6, decimal_places=1)
     processing_time_unit: TimeUnit
     online_processing_time: Decimal | None = Field(
-        default=None, ge=0, max_digits=6, decimal_places=1, description="shorter time for online dossiers, same unit"
+        default=None,
+        ge=0,
+        max_digits=6,
+        decimal_places=1,
+        description="shorter time for online dossiers, same unit",
     )
     cutoff_applies: bool = False
     processing_time_note: str = ""
@@ -260,7 +266,9 @@ class ProcedureIn(_Strict):
         number_fields = {f.name for step in self.form.steps for f in walk(step.fields) if f.type == "number"}
         for fee in self.fees:
             if fee.quantity_field and fee.quantity_field not in number_fields:
-                raise ValueError(f"fee '{fee.name}' is multiplied by '{fee.quantity_field}', which is not a number field")
+                raise ValueError(
+                    f"fee '{fee.name}' is multiplied by '{fee.quantity_field}', which is not a number field"
+                )
         for step in self.form.steps:
             for field in walk(step.fields):
                 if field.type == "document" and field.document not in document_codes:

@@ -149,7 +149,9 @@ def online_saving(version: ProcedureVersion, on: dt.date | None = None) -> int:
     return max(0, sum(f.amount for f in desk) - sum(f.amount for f in online))
 
 
-def due_if_submitted(version: ProcedureVersion, at: dt.datetime | None = None, *, online: bool = False) -> dt.datetime:
+def due_if_submitted(
+    version: ProcedureVersion, at: dt.datetime | None = None, *, online: bool = False
+) -> dt.datetime:
     """When the result would be due if the dossier were received at ``at`` (now by default).
 
     ``online`` uses the shorter time the province decided for online dossiers, if any.

@@ -113,11 +113,17 @@ class CreateIn(Schema):
     procedure_code: str
 
 
-@router.post("/dossiers", auth=auth, response={200: DossierOut, 201: DossierOut}, summary="Start a dossier (draft)")
+@router.post(
+    "/dossiers", auth=auth, response={200: DossierOut, 201: DossierOut}, summary="Start a dossier (draft)"
+)
 def create_dossier(request, payload: CreateIn):
     key = request.headers.get("Idempotency-Key", "").strip()
     if not key or len(key) > 80:
-        return _problems(400, _("Send an Idempotency-Key header"), {"Idempotency-Key": [_("Required, at most 80 characters.")]})
+        return _problems(
+            400,
+            _("Send an Idempotency-Key header"),
+            {"Idempotency-Key": [_("Required, at most 80 characters.")]},
+        )
     version = catalog_selectors.get_current_version(payload.procedure_code)
     if version is None:
         return _problems(422, _("Unknown procedure"), {"procedure_code": [_("No procedure with this code.")]})
@@ -151,7 +157,9 @@ class AnswersIn(Schema):
     answers: dict[str, Any]
 
 
-@router.patch("/dossiers/{pk}/answers", auth=auth, response=DossierOut, summary="Save answers (canonical values)")
+@router.patch(
+    "/dossiers/{pk}/answers", auth=auth, response=DossierOut, summary="Save answers (canonical values)"
+)
 def save_answers(request, pk: int, payload: AnswersIn):
     from motcua.dossiers.views import _eform
 
@@ -172,11 +180,15 @@ def save_answers(request, pk: int, payload: AnswersIn):
     return _out(dossier, request.user)
 
 
-@router.post("/dossiers/{pk}/attachments", auth=auth, response={201: AttachmentOut}, summary="Upload a document")
+@router.post(
+    "/dossiers/{pk}/attachments", auth=auth, response={201: AttachmentOut}, summary="Upload a document"
+)
 def upload_attachment(request, pk: int, document_code: Form[str], file: File[UploadedFile]):
     dossier = _mine(request, pk)
     try:
-        attachment = services.add_attachment(dossier=dossier, document_code=document_code, uploaded=file, actor=request.user)
+        attachment = services.add_attachment(
+            dossier=dossier, document_code=document_code, uploaded=file, actor=request.user
+        )
     except FileRejected as exc:
         return _problems(422, _("The file was not accepted"), {"file": [exc.message]})
     except services.SubmissionError as exc:
@@ -189,12 +201,20 @@ class ReuseIn(Schema):
     source_id: int
 
 
-@router.post("/dossiers/{pk}/attachments/reuse", auth=auth, response={201: AttachmentOut}, summary="Reuse a document from my data store")
+@router.post(
+    "/dossiers/{pk}/attachments/reuse",
+    auth=auth,
+    response={201: AttachmentOut},
+    summary="Reuse a document from my data store",
+)
 def reuse_attachment(request, pk: int, payload: ReuseIn):
     dossier = _mine(request, pk)
     try:
         attachment = services.reuse_document(
-            dossier=dossier, document_code=payload.document_code, source_id=payload.source_id, actor=request.user
+            dossier=dossier,
+            document_code=payload.document_code,
+            source_id=payload.source_id,
+            actor=request.user,
         )
     except FileRejected as exc:
         return _problems(422, _("The document cannot be reused"), {"source_id": [exc.message]})
@@ -203,7 +223,9 @@ def reuse_attachment(request, pk: int, payload: ReuseIn):
     return 201, {**attachment.__dict__, "id": attachment.pk, "reused": True}
 
 
-@router.delete("/dossiers/{pk}/attachments/{attachment_id}", auth=auth, response={204: None}, summary="Remove a document")
+@router.delete(
+    "/dossiers/{pk}/attachments/{attachment_id}", auth=auth, response={204: None}, summary="Remove a document"
+)
 def delete_attachment(request, pk: int, attachment_id: int):
     try:
         services.remove_attachment(dossier=_mine(request, pk), attachment_id=attachment_id)
@@ -216,7 +238,9 @@ class AgencyIn(Schema):
     code: str
 
 
-@router.put("/dossiers/{pk}/receiving-agency", auth=auth, response=DossierOut, summary="Choose the receiving centre")
+@router.put(
+    "/dossiers/{pk}/receiving-agency", auth=auth, response=DossierOut, summary="Choose the receiving centre"
+)
 def set_agency(request, pk: int, payload: AgencyIn):
     dossier = _mine(request, pk)
     agency = Agency.objects.filter(code=payload.code).first()
@@ -239,7 +263,12 @@ class PaymentOut(Schema):
     redirect_url: str | None
 
 
-@router.post("/dossiers/{pk}/payment", auth=auth, response=PaymentOut, summary="Pay online or choose to pay at the desk")
+@router.post(
+    "/dossiers/{pk}/payment",
+    auth=auth,
+    response=PaymentOut,
+    summary="Pay online or choose to pay at the desk",
+)
 def pay(request, pk: int, payload: PaymentIn):
     from motcua.dossiers.views import _start_payment
 
@@ -247,13 +276,21 @@ def pay(request, pk: int, payload: PaymentIn):
     try:
         if payload.method == "at_desk":
             dossier = services.choose_payment(dossier=dossier, at_desk=True)
-            return {"payment_state": dossier.payment_state, "fee_amount": dossier.fee_amount, "redirect_url": None}
+            return {
+                "payment_state": dossier.payment_state,
+                "fee_amount": dossier.fee_amount,
+                "redirect_url": None,
+            }
         url = _start_payment(request, dossier)
     except services.SubmissionError as exc:
         return _problems(409, _("The dossier can no longer be changed"), exc.errors)
     dossier.refresh_from_db()
     redirect_url = None if dossier.fee_amount == 0 else request.build_absolute_uri(url)
-    return {"payment_state": dossier.payment_state, "fee_amount": dossier.fee_amount, "redirect_url": redirect_url}
+    return {
+        "payment_state": dossier.payment_state,
+        "fee_amount": dossier.fee_amount,
+        "redirect_url": redirect_url,
+    }
 
 
 class SubmittedOut(DossierOut):
@@ -301,7 +338,9 @@ class TrackingOut(Schema):
     timeline: list[EventOut]
 
 
-@router.get("/tracking", response=TrackingOut, summary="Public tracking by dossier code and PIN (no personal data)")
+@router.get(
+    "/tracking", response=TrackingOut, summary="Public tracking by dossier code and PIN (no personal data)"
+)
 def tracking(request, code: str, pin: str):
     ip = ratelimit.client_ip(request)
     if ratelimit.blocked("track", ip, limit=TRACK_LIMIT):

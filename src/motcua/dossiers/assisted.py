@@ -30,14 +30,18 @@ def can_assist(user) -> bool:
 
 
 @transaction.atomic
-def start_assisted(*, helper, personal_id: str, full_name: str, phone: str, procedure_code: str, idempotency_key: str = ""):
+def start_assisted(
+    *, helper, personal_id: str, full_name: str, phone: str, procedure_code: str, idempotency_key: str = ""
+):
     """Find (or register) the citizen by personal ID and start a draft with ``helper`` recorded."""
     from motcua.accounts.personal_id import parse_personal_id
 
     errors: dict[str, str] = {}
     info = parse_personal_id(personal_id)
     if not info.valid:
-        errors["personal_id"] = str(info.reasons[0][1]) if info.reasons else _("Enter a 12-digit personal ID number.")
+        errors["personal_id"] = (
+            str(info.reasons[0][1]) if info.reasons else _("Enter a 12-digit personal ID number.")
+        )
     version = catalog_selectors.get_current_version(procedure_code.strip())
     if version is None:
         errors["procedure"] = _("Enter the code of a procedure, for example 1.001193.")
@@ -48,11 +52,15 @@ def start_assisted(*, helper, personal_id: str, full_name: str, phone: str, proc
     if errors:
         raise AssistError(errors)
     if citizen is None:
-        citizen = User(username=info.number, personal_id=info.number, full_name=full_name.strip()[:150], phone=phone[:20])
+        citizen = User(
+            username=info.number, personal_id=info.number, full_name=full_name.strip()[:150], phone=phone[:20]
+        )
         citizen.set_unusable_password()  # they can sign up or use VNeID later to see the dossier
         citizen.save()
     if citizen.pk == helper.pk:
-        raise AssistError({"personal_id": _("You cannot assist yourself; file the dossier from your own account.")})
+        raise AssistError(
+            {"personal_id": _("You cannot assist yourself; file the dossier from your own account.")}
+        )
     dossier, _created = services.start_draft(
         version=version,
         applicant=citizen,

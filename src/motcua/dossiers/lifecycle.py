@@ -57,14 +57,45 @@ TRANSITIONS: tuple[Transition, ...] = (
         "02",
         _("Request a supplement"),
     ),
-    _t("supplement", {Status.SUPPLEMENT_REQUESTED}, Status.SUBMITTED, {APPLICANT}, label=_("Send the supplement")),
-    _t("refuse", {Status.SUBMITTED, Status.RECEIVED, Status.IN_PROGRESS}, Status.REFUSED, {DESK, LEADER}, "03", _("Refuse")),
+    _t(
+        "supplement",
+        {Status.SUPPLEMENT_REQUESTED},
+        Status.SUBMITTED,
+        {APPLICANT},
+        label=_("Send the supplement"),
+    ),
+    _t(
+        "refuse",
+        {Status.SUBMITTED, Status.RECEIVED, Status.IN_PROGRESS},
+        Status.REFUSED,
+        {DESK, LEADER},
+        "03",
+        _("Refuse"),
+    ),
     _t("assign", {Status.RECEIVED, Status.IN_PROGRESS}, Status.IN_PROGRESS, {LEADER}, label=_("Assign")),
-    _t("forward", {Status.RECEIVED, Status.IN_PROGRESS}, Status.IN_PROGRESS, {DESK, SPECIALIST, LEADER}, label=_("Forward")),
+    _t(
+        "forward",
+        {Status.RECEIVED, Status.IN_PROGRESS},
+        Status.IN_PROGRESS,
+        {DESK, SPECIALIST, LEADER},
+        label=_("Forward"),
+    ),
     _t("send_back", {Status.IN_PROGRESS}, Status.IN_PROGRESS, {SPECIALIST, LEADER}, label=_("Send back")),
-    _t("transfer", {Status.RECEIVED, Status.IN_PROGRESS}, Status.IN_PROGRESS, {DESK, LEADER}, label=_("Transfer")),
+    _t(
+        "transfer",
+        {Status.RECEIVED, Status.IN_PROGRESS},
+        Status.IN_PROGRESS,
+        {DESK, LEADER},
+        label=_("Transfer"),
+    ),
     _t("approve", {Status.IN_PROGRESS}, Status.IN_PROGRESS, {LEADER}, label=_("Approve")),
-    _t("issue_result", {Status.IN_PROGRESS}, Status.RESOLVED, {LEADER, SPECIALIST}, label=_("Issue the result")),
+    _t(
+        "issue_result",
+        {Status.IN_PROGRESS},
+        Status.RESOLVED,
+        {LEADER, SPECIALIST},
+        label=_("Issue the result"),
+    ),
     _t("return_result", {Status.RESOLVED}, Status.RETURNED, {DESK}, label=_("Return the result")),
     _t("apologise", {Status.RECEIVED, Status.IN_PROGRESS}, None, {LEADER}, "04", _("Apologise and extend")),
     _t("stop", {Status.RECEIVED, Status.IN_PROGRESS}, Status.STOPPED, {LEADER}, "05", _("Stop processing")),
@@ -167,18 +198,25 @@ def transition(
     if rule is None:
         raise NotAllowed(_("Unknown action."))
     with transaction.atomic():
-        locked = Dossier.objects.select_for_update(of=("self",)).select_related("receiving_agency", "competent_agency").get(
-            pk=dossier.pk
+        locked = (
+            Dossier.objects.select_for_update(of=("self",))
+            .select_related("receiving_agency", "competent_agency")
+            .get(pk=dossier.pk)
         )
         if expected_version is not None and locked.lock_version != expected_version:
-            raise ConcurrentChange(_("Someone else has just changed this dossier. Reload the page and try again."))
+            raise ConcurrentChange(
+                _("Someone else has just changed this dossier. Reload the page and try again.")
+            )
         if locked.status not in rule.sources:
             raise NotAllowed(
-                _("This cannot be done while the dossier is “%(status)s”.") % {"status": locked.get_status_display()}
+                _("This cannot be done while the dossier is “%(status)s”.")
+                % {"status": locked.get_status_display()}
             )
         if not _may(locked, actor, rule):
             raise NotAllowed(_("You are not allowed to do this for this dossier."))
-        context = Context(dossier=locked, actor=actor, comment=comment, data=dict(data or {}), now=timezone.now())
+        context = Context(
+            dossier=locked, actor=actor, comment=comment, data=dict(data or {}), now=timezone.now()
+        )
         before = locked.status
         for fn in _effects.get(action, []):
             fn(context)
@@ -188,7 +226,9 @@ def transition(
             lock_version=F("lock_version") + 1
         )
         if updated != 1:
-            raise ConcurrentChange(_("Someone else has just changed this dossier. Reload the page and try again."))
+            raise ConcurrentChange(
+                _("Someone else has just changed this dossier. Reload the page and try again.")
+            )
         locked.lock_version += 1
         locked.save()
         DossierEvent.objects.create(

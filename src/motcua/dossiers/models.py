@@ -53,10 +53,16 @@ class Dossier(models.Model):
     code = models.CharField(_("dossier code"), max_length=40, unique=True, null=True, blank=True)
     tracking_pin = models.CharField(_("tracking PIN"), max_length=6, blank=True, editable=False)
     procedure_version = models.ForeignKey(
-        ProcedureVersion, verbose_name=_("procedure version"), on_delete=models.PROTECT, related_name="dossiers"
+        ProcedureVersion,
+        verbose_name=_("procedure version"),
+        on_delete=models.PROTECT,
+        related_name="dossiers",
     )
     applicant = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("applicant"), on_delete=models.PROTECT, related_name="dossiers"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("applicant"),
+        on_delete=models.PROTECT,
+        related_name="dossiers",
     )
     helper = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -69,10 +75,20 @@ class Dossier(models.Model):
     assisted = models.BooleanField(_("assisted submission"), default=False)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.ONLINE)
     receiving_agency = models.ForeignKey(
-        Agency, verbose_name=_("receiving agency"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Agency,
+        verbose_name=_("receiving agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     competent_agency = models.ForeignKey(
-        Agency, verbose_name=_("competent agency"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Agency,
+        verbose_name=_("competent agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.DRAFT)
     current_step = models.CharField(_("current step"), max_length=60, blank=True)
@@ -180,7 +196,12 @@ class Attachment(models.Model):
     size = models.PositiveBigIntegerField(_("size (bytes)"))
     sha256 = models.CharField(max_length=64, db_index=True)
     reused_from = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reuses", verbose_name=_("reused from")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reuses",
+        verbose_name=_("reused from"),
     )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

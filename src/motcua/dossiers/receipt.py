@@ -29,8 +29,11 @@ def receipt_context(dossier: Dossier) -> dict:
         "parent_agency": dossier.receiving_agency.parent if dossier.receiving_agency else None,
         "applicant": dossier.applicant,
         "rows": [
-            {"name": documents[a.document_code].name if a.document_code in documents else a.document_code,
-             "reused": a.reused, "file": a.original_name}
+            {
+                "name": documents[a.document_code].name if a.document_code in documents else a.document_code,
+                "reused": a.reused,
+                "file": a.original_name,
+            }
             for a in attachments
         ],  # fmt: skip
         "submitted_at": timezone.localtime(dossier.submitted_at) if dossier.submitted_at else None,

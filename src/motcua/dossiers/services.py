@@ -149,7 +149,8 @@ def add_attachment(*, dossier: Dossier, document_code: str, uploaded, actor) -> 
         with transaction.atomic():
             locked = _editable(dossier)
             used = (
-                locked.attachments.exclude(document_code=document_code).aggregate(total=Sum("size"))["total"] or 0
+                locked.attachments.exclude(document_code=document_code).aggregate(total=Sum("size"))["total"]
+                or 0
             )
             if used + checked.size > conf.MAX_DOSSIER_BYTES:
                 raise FileRejected(
@@ -279,7 +280,9 @@ def submission_problems(dossier: Dossier) -> dict[str, list[str]]:
     applicant = dossier.applicant
     if getattr(applicant, "assurance_level", 1) < version.min_assurance_level:
         problems.setdefault("", []).append(_("This procedure needs an account verified with VNeID."))
-    eform = EForm(version.form_spec or {}, prefilled={k: dossier.form_data.get(k) for k in dossier.prefilled_fields})
+    eform = EForm(
+        version.form_spec or {}, prefilled={k: dossier.form_data.get(k) for k in dossier.prefilled_fields}
+    )
     problems.update(eform.validate_all(dossier.form_data))
     present = set(dossier.attachments.values_list("document_code", flat=True))
     for slot in eform.document_slots():
@@ -292,7 +295,9 @@ def submission_problems(dossier: Dossier) -> dict[str, list[str]]:
         problems.setdefault("payment", []).append(_("Pay the fee online or choose to pay at the desk."))
     elif dossier.payment_state == PaymentState.PAID and fee != dossier.fee_amount:
         problems.setdefault("payment", []).append(
-            _("The fee changed after you paid (you changed the number of copies). Set it back or pay the rest at the desk.")
+            _(
+                "The fee changed after you paid (you changed the number of copies). Set it back or pay the rest at the desk."
+            )
         )
     return problems
 
@@ -330,7 +335,9 @@ def _on_submit(ctx: lifecycle.Context) -> None:
     dossier.code = codes.new_code(dossier.receiving_agency, timezone.localdate(now))
     dossier.tracking_pin = codes.new_pin()
     dossier.fee_amount = online_fee(version, timezone.localdate(now), dossier.form_data)
-    dossier.due_at = catalog_selectors.due_if_submitted(version, now, online=dossier.channel == Channel.ONLINE)
+    dossier.due_at = catalog_selectors.due_if_submitted(
+        version, now, online=dossier.channel == Channel.ONLINE
+    )
     ctx.data.update({"code": dossier.code, "due_at": dossier.due_at.isoformat(), "channel": dossier.channel})
     if dossier.assisted and dossier.helper_id:
         ctx.data["assisted_by"] = dossier.helper_id

@@ -68,10 +68,9 @@ def start(request, code: str):
         dossier, _created = services.start_draft(
             version=version, applicant=request.user, idempotency_key=key, prefilled=prefilled
         )
+        # The form itself marks prefilled answers; say something only when the register could not help.
         if result is not None and result.status != "ok" and result.message:
             request.session[PREFILL_NOTE % dossier.pk] = str(result.message)
-        elif prefilled:
-            request.session[PREFILL_NOTE % dossier.pk] = _("Some of your details were filled in from the national population database.")
         return redirect("dossiers:step", pk=dossier.pk, index=0)
     return render(
         request,
@@ -114,7 +113,9 @@ def step(request, pk: int, index: int):
                 services.save_answers(dossier=dossier, answers=values, step=index + 1)
                 if not upload_errors:
                     if "_save_draft" in request.POST:
-                        messages.success(request, _("Your draft is saved. You can continue later from “My dossiers”."))
+                        messages.success(
+                            request, _("Your draft is saved. You can continue later from “My dossiers”.")
+                        )
                         return redirect("dossiers:mine")
                     if index + 1 < len(eform):
                         return redirect("dossiers:step", pk=pk, index=index + 1)
@@ -169,9 +170,13 @@ def _handle_documents(request, dossier, eform, index) -> dict[str, str]:
         reuse = request.POST.get(f"reuse_{code}", "")
         try:
             if uploaded is not None:
-                services.add_attachment(dossier=dossier, document_code=code, uploaded=uploaded, actor=request.user)
+                services.add_attachment(
+                    dossier=dossier, document_code=code, uploaded=uploaded, actor=request.user
+                )
             elif reuse.isdigit():
-                services.reuse_document(dossier=dossier, document_code=code, source_id=int(reuse), actor=request.user)
+                services.reuse_document(
+                    dossier=dossier, document_code=code, source_id=int(reuse), actor=request.user
+                )
         except FileRejected as exc:
             errors[code] = exc.message
         except services.SubmissionError as exc:
@@ -181,7 +186,9 @@ def _handle_documents(request, dossier, eform, index) -> dict[str, str]:
 
 def _centres():
     return list(
-        Agency.objects.filter(kind__in=[Agency.Kind.COMMUNE_ONE_STOP, Agency.Kind.SERVICE_CENTRE], is_active=True)
+        Agency.objects.filter(
+            kind__in=[Agency.Kind.COMMUNE_ONE_STOP, Agency.Kind.SERVICE_CENTRE], is_active=True
+        )
         .select_related("unit")
         .order_by("kind", "name")
     )
@@ -202,7 +209,9 @@ def review(request, pk: int):
             if centre:
                 agency = Agency.objects.filter(code=centre).first()
                 if agency is None:
-                    raise services.SubmissionError({"receiving_agency": [_("Choose a public administration service centre.")]})
+                    raise services.SubmissionError(
+                        {"receiving_agency": [_("Choose a public administration service centre.")]}
+                    )
                 dossier = services.set_receiving_agency(dossier=dossier, agency=agency)
             if action == "pay_online":
                 return HttpResponseRedirect(_start_payment(request, dossier))
@@ -231,7 +240,9 @@ def review(request, pk: int):
             "paid": dossier.payment_state == PaymentState.PAID,
             "at_desk": dossier.payment_state == PaymentState.AT_DESK,
             "pending": dossier.payment_state == PaymentState.PENDING,
-            "centres": _centres() if dossier.procedure_version.level == ProcedureVersion.Level.COMMUNE else [],
+            "centres": _centres()
+            if dossier.procedure_version.level == ProcedureVersion.Level.COMMUNE
+            else [],
             "problems": problems,
             "due_at": catalog_selectors.due_if_submitted(dossier.procedure_version, online=True),
             "total_steps": len(eform),
@@ -314,7 +325,12 @@ def withdraw(request, pk: int):
 
     dossier = _own_draft(request, pk)
     try:
-        transition(dossier=dossier, action="withdraw", actor=request.user, comment=request.POST.get("reason", "")[:500])
+        transition(
+            dossier=dossier,
+            action="withdraw",
+            actor=request.user,
+            comment=request.POST.get("reason", "")[:500],
+        )
         messages.success(request, _("Your dossier has been withdrawn."))
     except TransitionError as exc:
         messages.error(request, exc.message)

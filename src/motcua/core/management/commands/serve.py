@@ -40,7 +40,9 @@ class Command(BaseCommand):
         children = [subprocess.Popen(web, env=env)]
         if settings.MOTCUA_DEMO_EID and not no_eid:
             # The demo VNeID (OpenID Connect provider) on its own port (EID_PROVIDER_PORT, 8001): docs/eid.md
-            children.append(subprocess.Popen([sys.executable, "-m", "motcua", "eid_provider", "--host", host], env=env))
+            children.append(
+                subprocess.Popen([sys.executable, "-m", "motcua", "eid_provider", "--host", host], env=env)
+            )
         if not no_worker:
             children.append(subprocess.Popen([sys.executable, "-m", "motcua", "worker"], env=env))
         self.stdout.write(self.style.SUCCESS(f"motcua is serving http://{host}:{port}/ (Ctrl+C to stop)"))
