@@ -42,3 +42,19 @@ def test_the_compiled_catalogue_is_up_to_date():
     translated = {(e.msgctxt, e.msgid): e.msgstr for e in source.translated_entries() if not e.msgid_plural}
     in_binary = {(e.msgctxt, e.msgid): e.msgstr for e in binary if e.msgid and not e.msgid_plural}
     assert translated == in_binary, "the .mo file is older than the .po file: run `make messages`"
+
+
+def test_translations_keep_every_placeholder():
+    import re
+
+    placeholder = re.compile(r"%\(\w+\)[sd]|\{\w*\}")
+    problems = []
+    for entry in polib.pofile(str(CATALOGUE)).translated_entries():
+        if entry.msgid_plural:
+            pairs = [(entry.msgid_plural, s) for s in entry.msgstr_plural.values()]
+        else:
+            pairs = [(entry.msgid, entry.msgstr)]
+        for source, target in pairs:
+            if sorted(placeholder.findall(source)) != sorted(placeholder.findall(target)):
+                problems.append(source)
+    assert problems == []

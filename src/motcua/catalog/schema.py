@@ -15,6 +15,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from motcua.registers.ports import REGISTER_FIELDS as POPULATION_REGISTER_FIELDS
+
 PROCEDURE_CODE = re.compile(r"^\d\.\d{6}$")
 SLUG = r"^[a-z0-9][a-z0-9_-]*$"
 AGENCY_KINDS = (
@@ -45,28 +47,9 @@ FIELD_TYPES = (
     "document",
     "checkbox",
 )
-# Fields of the national population database a form field may be prefilled from.
-REGISTER_FIELDS = (
-    "full_name",
-    "birth_date",
-    "sex",
-    "ethnicity",
-    "nationality",
-    "personal_id",
-    "permanent_address",
-    "current_address",
-    "father.full_name",
-    "father.personal_id",
-    "mother.full_name",
-    "mother.personal_id",
-    "spouse.full_name",
-    "spouse.personal_id",
-    "household.head_name",
-    "household.members",
-    "phone",
-    # attributes of one member, used by the sub-fields of a group prefilled from household.members
-    "relation",
-)
+# Fields of the national population database a form field may be prefilled from, plus the
+# attributes of one household member for the sub-fields of a group prefilled from household.members.
+REGISTER_FIELDS = (*POPULATION_REGISTER_FIELDS, "relation")
 
 
 class _Strict(BaseModel):

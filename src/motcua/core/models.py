@@ -21,7 +21,24 @@ class AppendOnlyQuerySet(models.QuerySet):
         raise AppendOnlyError("append-only records cannot be deleted")
 
 
-class AuditRecord(models.Model):
+class AppendOnlyModel(models.Model):
+    """A record that is written once: never updated, never deleted (events, logs)."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise AppendOnlyError("append-only records cannot be updated")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("append-only records cannot be deleted")
+
+
+class AuditRecord(AppendOnlyModel):
     """One thing somebody did to one object — nhật ký hệ thống. Never updated, never deleted."""
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
@@ -41,8 +58,6 @@ class AuditRecord(models.Model):
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("audit record")
         verbose_name_plural = _("audit log")
@@ -51,11 +66,3 @@ class AuditRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise AppendOnlyError("append-only records cannot be updated")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("append-only records cannot be deleted")

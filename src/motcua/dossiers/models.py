@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import ProcedureVersion
-from motcua.core.models import AppendOnlyError, AppendOnlyQuerySet
+from motcua.core.models import AppendOnlyModel
 from motcua.org.models import Agency
 
 
@@ -143,7 +143,7 @@ class Dossier(models.Model):
         return self.status == Status.DRAFT
 
 
-class DossierEvent(models.Model):
+class DossierEvent(AppendOnlyModel):
     """One thing that happened to a dossier. Append-only; the timeline and the indicators read it."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
@@ -160,8 +160,6 @@ class DossierEvent(models.Model):
         _("shown on public tracking"), default=True, help_text=_("Public tracking shows no personal data.")
     )
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("dossier event")
         verbose_name_plural = _("dossier events")
@@ -169,14 +167,6 @@ class DossierEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier} {self.action} {self.at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise AppendOnlyError("dossier events cannot be updated")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("dossier events cannot be deleted")
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:

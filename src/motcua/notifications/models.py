@@ -16,7 +16,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from motcua.core.models import AppendOnlyError, AppendOnlyQuerySet
+from motcua.core.models import AppendOnlyModel
 from motcua.notifications.text import mask_recipient
 
 
@@ -76,7 +76,7 @@ class Notification(models.Model):
         return f"motcua-{self.pk}"
 
 
-class DeliveryAttempt(models.Model):
+class DeliveryAttempt(AppendOnlyModel):
     """One try at delivering one notification. Never updated, never deleted on its own."""
 
     class Outcome(models.TextChoices):
@@ -98,8 +98,6 @@ class DeliveryAttempt(models.Model):
     error = models.CharField(_("error"), max_length=255, blank=True)
     duration_ms = models.PositiveIntegerField(_("duration (ms)"), default=0)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("delivery attempt")
         verbose_name_plural = _("delivery attempts")
@@ -107,11 +105,3 @@ class DeliveryAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.notification_id}/{self.number} {self.outcome}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise AppendOnlyError("append-only records cannot be updated")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("append-only records cannot be deleted")

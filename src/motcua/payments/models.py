@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.calendar import OFFICE_TZ
-from motcua.core.models import AppendOnlyError, AppendOnlyQuerySet
+from motcua.core.models import AppendOnlyModel
 from motcua.core.templatetags.motcua import format_vnd
 
 #: VNPay's vnp_Amount is Numeric[1,12] in hundredths of a đồng.
@@ -132,7 +132,7 @@ class Payment(models.Model):
         return self.status == self.Status.PAID and self.channel == self.Channel.ONLINE
 
 
-class PaymentEvent(models.Model):
+class PaymentEvent(AppendOnlyModel):
     """One thing that happened to a payment. Never updated, never deleted."""
 
     class Kind(models.TextChoices):
@@ -154,8 +154,6 @@ class PaymentEvent(models.Model):
     new_status = models.CharField(_("new status"), max_length=10, blank=True)
     actor_label = models.CharField(_("done by"), max_length=200, blank=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("payment event")
         verbose_name_plural = _("payment events")
@@ -164,11 +162,3 @@ class PaymentEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.kind} {self.outcome}".strip()
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise AppendOnlyError("payment events cannot be updated")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("payment events cannot be deleted")

@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from motcua.core.models import AppendOnlyError, AppendOnlyQuerySet
+from motcua.core.models import AppendOnlyModel
 from motcua.core.text import fold
 
 
@@ -117,7 +117,7 @@ class Resident(models.Model):
         super().save(*args, **kwargs)
 
 
-class RegisterLookup(models.Model):
+class RegisterLookup(AppendOnlyModel):
     """One question put to the population register, for accountability (design rule 5).
 
     Holds no personal data: the personal ID number is kept only as a keyed SHA-256 digest
@@ -137,8 +137,6 @@ class RegisterLookup(models.Model):
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
     duration_ms = models.PositiveIntegerField(_("duration (ms)"))
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("register lookup")
         verbose_name_plural = _("register lookups")
@@ -146,11 +144,3 @@ class RegisterLookup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.adapter} {self.outcome}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise AppendOnlyError("append-only records cannot be updated")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("append-only records cannot be deleted")
