@@ -6,6 +6,7 @@ embedded installation (SQLite under ``var/``) on a developer's machine.
 
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 
@@ -58,8 +59,13 @@ INSTALLED_APPS = [
     "motcua.payments",
     "motcua.notifications",
     "motcua.dossiers",
+    "motcua.results",
+    "motcua.desk",
     "motcua.api",
     "mozilla_django_oidc",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -71,9 +77,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "motcua.core.middleware.AuditActorMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "motcua.urls"
@@ -214,6 +222,8 @@ LOGGING = {
 # demo VNeID runs with `motcua eid_provider` on MOTCUA_EID_PROVIDER_URL. See docs/login.md and
 # docs/eid.md.
 AUTHENTICATION_BACKENDS = [
+    # First: refuses (before any password check) a user name + address that django-axes has locked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "motcua.accounts.eid.VNeIDBackend",
 ]
@@ -254,3 +264,16 @@ MOTCUA_OTP_MAX_SENDS = int(os.environ.get("MOTCUA_OTP_MAX_SENDS", "5"))
 MOTCUA_API_TOKEN_DAYS = int(os.environ.get("MOTCUA_API_TOKEN_DAYS", "30"))
 # Start the demo VNeID with `motcua serve` (see core/management/commands/serve.py).
 MOTCUA_DEMO_EID = env_bool("MOTCUA_DEMO_EID", True)
+# --- Login: officers (back office, /mot-cua/): password + TOTP, lockout by django-axes ---
+# See docs/officer-login.md. Citizens' password login and the API token keep their own lockout
+# (MOTCUA_LOGIN_* above): AXES_WHITELIST_CALLABLE lets axes skip them, so each flow has one.
+OTP_TOTP_ISSUER = "motcua Tây Ninh"
+# False skips the TOTP step for officers (tests, a locked-down kiosk): a stolen password is then
+# enough to enter the back office. Keep True in production.
+MOTCUA_OFFICER_OTP_REQUIRED = env_bool("MOTCUA_OFFICER_OTP_REQUIRED", True)
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "motcua.accounts.officer_auth.lockout_response"  # a Vietnamese page, 429
+AXES_WHITELIST_CALLABLE = "motcua.accounts.officer_auth.axes_skips"

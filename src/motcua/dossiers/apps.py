@@ -7,4 +7,4 @@ class DossiersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from motcua.dossiers import receivers, services  # noqa: F401  (signal receivers, lifecycle effects)
+        from motcua.dossiers import backoffice, receivers, services  # noqa: F401  (receivers, lifecycle effects)

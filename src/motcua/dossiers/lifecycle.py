@@ -21,6 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from motcua.dossiers.models import Dossier, DossierEvent, Status
 
 APPLICANT = "applicant"  # the citizen who files (or the helper acting for them)
+SYSTEM = "system"  # the scheduler, e.g. refusing a dossier whose supplement deadline passed
+RESUME = "resume"  # target: back to the state the dossier was in when the supplement was requested
 DESK, SPECIALIST, LEADER = "desk_officer", "specialist", "leader"
 ACTIVE = frozenset({Status.SUBMITTED, Status.SUPPLEMENT_REQUESTED, Status.RECEIVED, Status.IN_PROGRESS})
 
@@ -29,7 +31,8 @@ ACTIVE = frozenset({Status.SUBMITTED, Status.SUPPLEMENT_REQUESTED, Status.RECEIV
 class Transition:
     """One row of the table: ``action`` from any of ``sources`` to ``target`` by ``roles``.
 
-    ``target`` None keeps the state (e.g. an apology changes the appointment, not the state).
+    ``target`` None keeps the state (e.g. an apology changes the appointment, not the state);
+    ``RESUME`` returns to the state the dossier had when the supplement was requested.
     ``form`` is the Circular 03/2025/TT-VPCP form the action issues, if any.
     """
 
@@ -60,15 +63,15 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t(
         "supplement",
         {Status.SUPPLEMENT_REQUESTED},
-        Status.SUBMITTED,
+        RESUME,
         {APPLICANT},
         label=_("Send the supplement"),
     ),
     _t(
         "refuse",
-        {Status.SUBMITTED, Status.RECEIVED, Status.IN_PROGRESS},
+        {Status.SUBMITTED, Status.SUPPLEMENT_REQUESTED, Status.RECEIVED, Status.IN_PROGRESS},
         Status.REFUSED,
-        {DESK, LEADER},
+        {DESK, LEADER, SYSTEM},
         "03",
         _("Refuse"),
     ),
@@ -174,10 +177,20 @@ def allowed_actions(dossier: Dossier, actor) -> list[Transition]:
 
 
 def _may(dossier: Dossier, actor, t: Transition) -> bool:
+    if actor is SYSTEM:
+        return SYSTEM in t.roles
     if APPLICANT in t.roles and _is_applicant(dossier, actor):
         return True
-    officer_roles = t.roles - {APPLICANT}
+    officer_roles = t.roles - {APPLICANT, SYSTEM}
     return bool(officer_roles) and _has_officer_role(dossier, actor, officer_roles)
+
+
+PRIVATE_ACTIONS = frozenset({"assign", "send_back"})  # internal work, not on public tracking
+
+
+def _state_before_supplement(dossier: Dossier) -> str:
+    last = dossier.events.filter(action="request_supplement").order_by("-at", "-id").first()
+    return last.from_status if last else Status.SUBMITTED
 
 
 def transition(
@@ -220,7 +233,9 @@ def transition(
         before = locked.status
         for fn in _effects.get(action, []):
             fn(context)
-        if rule.target is not None:
+        if rule.target == RESUME:
+            locked.status = _state_before_supplement(locked)
+        elif rule.target is not None:
             locked.status = rule.target
         updated = Dossier.objects.filter(pk=locked.pk, lock_version=locked.lock_version).update(
             lock_version=F("lock_version") + 1
@@ -234,6 +249,7 @@ def transition(
         DossierEvent.objects.create(
             dossier=locked,
             actor=actor if getattr(actor, "is_authenticated", False) else None,
+            public=action not in PRIVATE_ACTIONS,
             action=action,
             from_status=before,
             to_status=locked.status,

@@ -111,6 +111,29 @@ class Dossier(models.Model):
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     returned_at = models.DateTimeField(_("returned"), null=True, blank=True)
 
+    # Processing (back office): who has it, at which internal step, until when.
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned to"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_dossiers",
+    )
+    step_due_at = models.DateTimeField(_("step due"), null=True, blank=True)
+    original_due_at = models.DateTimeField(
+        _("first appointment"),
+        null=True,
+        blank=True,
+        help_text=_("Kept when an apology sets a new date: still late."),
+    )
+    # The clock stops while the citizen supplements (Form 02).
+    paused_at = models.DateTimeField(_("paused since"), null=True, blank=True)
+    paused_hours = models.DecimalField(_("working hours paused"), max_digits=8, decimal_places=2, default=0)
+    supplement_count = models.PositiveSmallIntegerField(_("supplement requests"), default=0)
+    supplement_deadline = models.DateTimeField(_("supplement deadline"), null=True, blank=True)
+    return_channel = models.CharField(_("result returned"), max_length=10, blank=True)
+
     idempotency_key = models.CharField(max_length=80, blank=True)
     lock_version = models.PositiveIntegerField(default=0, editable=False)
 
@@ -129,6 +152,9 @@ class Dossier(models.Model):
             models.Index(fields=["applicant", "-created_at"]),
             models.Index(fields=["receiving_agency", "status", "due_at"]),
             models.Index(fields=["status", "due_at"]),
+            models.Index(fields=["competent_agency", "status", "due_at"]),
+            models.Index(fields=["assigned_to", "status", "due_at"]),
+            models.Index(fields=["status", "supplement_deadline"]),
         ]
 
     def __str__(self) -> str:

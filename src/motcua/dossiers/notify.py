@@ -33,3 +33,23 @@ def dossier_submitted(dossier: Dossier) -> None:
         related_type="dossiers.dossier",
         related_id=str(dossier.pk),
     )
+
+
+def dossier_status_changed(dossier: Dossier, *, message: str = "") -> None:
+    from motcua.notifications.services import notify
+
+    applicant = dossier.applicant
+    notify(
+        channels=("email", "sms"),
+        email=applicant.email or "",
+        phone=applicant.phone or "",
+        template="dossier_status_changed",
+        context={
+            "code": dossier.code,
+            "status_label": str(dossier.get_status_display()),
+            "tracking_url": tracking_url(dossier),
+            "message": message,
+        },
+        related_type="dossiers.dossier",
+        related_id=str(dossier.pk),
+    )
