@@ -11,6 +11,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("tai-khoan/", include("motcua.accounts.urls")),
     path("thanh-toan/", include("motcua.payments.urls")),
+    path("mot-cua/", include("motcua.accounts.officer_urls")),
+    path("mot-cua/", include("motcua.desk.urls")),
     path("", include("motcua.dossiers.urls")),
     path("", include("motcua.catalog.urls")),
 ]

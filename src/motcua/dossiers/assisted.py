@@ -31,7 +31,14 @@ def can_assist(user) -> bool:
 
 @transaction.atomic
 def start_assisted(
-    *, helper, personal_id: str, full_name: str, phone: str, procedure_code: str, idempotency_key: str = ""
+    *,
+    helper,
+    personal_id: str,
+    full_name: str,
+    phone: str,
+    procedure_code: str,
+    idempotency_key: str = "",
+    channel: str = "online",
 ):
     """Find (or register) the citizen by personal ID and start a draft with ``helper`` recorded."""
     from motcua.accounts.personal_id import parse_personal_id
@@ -66,5 +73,6 @@ def start_assisted(
         applicant=citizen,
         helper=helper,
         idempotency_key=f"assisted-{helper.pk}-{idempotency_key}" if idempotency_key else "",
+        channel=channel,
     )
     return dossier

@@ -181,6 +181,21 @@ def stop(*, dossier: Dossier, actor, reason: str, expected_version: int | None =
     )
 
 
+def transfer(
+    *, dossier: Dossier, actor, agency_code: str, comment: str = "", expected_version: int | None = None
+) -> Dossier:
+    """Send the dossier to the competent agency when the receiving centre is another one
+    (dossiers are received regardless of administrative boundary within the province)."""
+    return transition(
+        dossier=dossier,
+        action="transfer",
+        actor=actor,
+        comment=comment,
+        data={"agency": agency_code.strip()},
+        expected_version=expected_version,
+    )
+
+
 def refuse_expired_supplements(now: dt.datetime | None = None) -> int:
     """Refuse dossiers whose supplement deadline passed without an answer (run by the worker)."""
     now = now or timezone.now()
@@ -327,6 +342,23 @@ def _on_issue_result(ctx: Context) -> None:
     dossier.current_step = ""
     dossier.step_due_at = None
     ctx.data["result_id"] = result.pk
+
+
+@lifecycle.effect("transfer")
+def _on_transfer(ctx: Context) -> None:
+    from motcua.org.models import Agency
+
+    dossier = ctx.dossier
+    version = dossier.procedure_version
+    agency = Agency.objects.filter(code=ctx.data.get("agency"), is_active=True).first()
+    allowed = agency is not None and (
+        version.agencies.filter(pk=agency.pk).exists() or agency.kind in (version.agency_kinds or [])
+    )
+    if not allowed:
+        raise NotAllowed(_("Choose an agency competent for this procedure."))
+    dossier.competent_agency = agency
+    dossier.assigned_to = None
+    ctx.data["agency_name"] = agency.name
 
 
 @lifecycle.effect("return_result")

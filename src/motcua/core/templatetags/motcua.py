@@ -55,3 +55,9 @@ def amount(value):
     if value == value.to_integral():
         return str(int(value))
     return str(value.normalize()).replace(".", ",")
+
+
+@register.filter
+def get_item(mapping, key):
+    """``{{ counts|get_item:name }}``: a dict value by a variable key."""
+    return mapping.get(key, "") if hasattr(mapping, "get") else ""

@@ -1,0 +1,261 @@
+"""Back-office screens (/mot-cua/): queues, the dossier page with the actions allowed now, intake.
+
+Thin: reads in desk.selectors, writes in dossiers.backoffice (the transition table).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from motcua.core import audit
+from motcua.desk import selectors
+from motcua.dossiers import backoffice, lifecycle
+from motcua.org.models import Agency
+
+
+def officer_required(view):
+    """Officers only (with a verified second factor when the officer login enforces it)."""
+    from motcua.accounts import decorators
+
+    return decorators.officer_required(view)
+
+
+QUEUE_LABELS = {
+    "reception": _("Awaiting reception"),
+    "mine": _("Assigned to me"),
+    "agency": _("In progress at my agencies"),
+    "due_soon": _("Due within a day"),
+    "late": _("Late"),
+    "supplement": _("Awaiting supplement"),
+}
+
+
+def _int(value, default=1):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+@officer_required
+def index(request):
+    name = request.GET.get("q_name") or request.GET.get("hang") or "reception"
+    if name not in selectors.QUEUES:
+        name = "reception"
+    now = timezone.now()
+    search = request.GET.get("q", "")[:60]
+    page = selectors.page_of(
+        selectors.queue(request.user, name, now=now, q=search), _int(request.GET.get("page"))
+    )
+    return render(
+        request,
+        "desk/index.html",
+        {
+            "queue": name,
+            "queues": [(key, QUEUE_LABELS[key]) for key in selectors.QUEUES],
+            "counts": selectors.counts(request.user, now=now),
+            "page": page,
+            "search": search,
+            "now": now,
+            "late_ids": {d.pk for d in page.rows if backoffice.is_late(d, now)},
+        },
+    )
+
+
+@officer_required
+def dossier(request, pk: int):
+    found = selectors.dossier_for_officer(request.user, pk)
+    if found is None:
+        raise Http404
+    audit.record(action="desk.view_dossier", obj=found, actor=request.user)  # personal data was shown
+    from motcua.dossiers.eforms import EForm
+
+    prefilled = {k: found.form_data.get(k) for k in found.prefilled_fields}
+    eform = EForm(found.procedure_version.form_spec or {}, prefilled=prefilled)
+    documents = {d.code: d for d in found.procedure_version.documents.all()}
+    officers = _officers_for(found)
+    return render(
+        request,
+        "desk/dossier.html",
+        {
+            "dossier": found,
+            "version": found.procedure_version,
+            "summary": eform.summary(found.form_data),
+            "attachments": [(documents.get(a.document_code), a) for a in found.attachments.all()],
+            "events": list(found.events.all()),
+            "actions": lifecycle.allowed_actions(found, request.user),
+            "officers": officers,
+            "late": backoffice.is_late(found),
+            "steps": list(found.procedure_version.steps.all()),
+            "centres": _transfer_targets(found),
+        },
+    )
+
+
+def _officers_for(dossier):
+    from django.contrib.auth import get_user_model
+
+    agencies = [a for a in (dossier.receiving_agency, dossier.competent_agency) if a]
+    ids = {i for a in agencies for i in a.ancestor_ids(include_self=True)}
+    return list(
+        get_user_model()
+        .objects.filter(is_officer=True, is_active=True, roles__agency_id__in=ids)
+        .exclude(roles__role="auditor")
+        .distinct()
+        .order_by("full_name")[:100]
+    )
+
+
+def _transfer_targets(dossier):
+    version = dossier.procedure_version
+    named = list(version.agencies.filter(is_active=True))
+    if named:
+        return named
+    return list(Agency.objects.filter(kind__in=version.agency_kinds, is_active=True).order_by("name")[:200])
+
+
+def _parse_date(text: str) -> dt.datetime | None:
+    try:
+        day = dt.datetime.strptime(text.strip(), "%d/%m/%Y").date()
+    except ValueError:
+        return None
+    from motcua.core.calendar import get_calendar
+
+    return get_calendar().closing_time(day)
+
+
+@officer_required
+@require_POST
+def act(request, pk: int):
+    from django.contrib.auth import get_user_model
+
+    found = selectors.dossier_for_officer(request.user, pk)
+    if found is None:
+        raise Http404
+    action = request.POST.get("action", "")
+    version = _int(request.POST.get("expected_version"), None)
+    reason = request.POST.get("reason", "").strip()[:2000]
+    common = {"dossier": found, "actor": request.user, "expected_version": version}
+    try:
+        if action == "receive":
+            backoffice.receive(comment=reason, **common)
+        elif action == "request_supplement":
+            backoffice.request_supplement(
+                reason=reason, items=request.POST.get("items", "").splitlines(), **common
+            )
+        elif action == "refuse":
+            backoffice.refuse(reason=reason, **common)
+        elif action in ("assign", "forward"):
+            to_user = get_user_model().objects.filter(pk=_int(request.POST.get("to_user"), 0)).first()
+            if action == "assign":
+                if to_user is None:
+                    raise lifecycle.NotAllowed(_("Choose an officer of the agency."))
+                backoffice.assign(to_user=to_user, **common)
+            else:
+                backoffice.forward(comment=reason, to_user=to_user, **common)
+        elif action == "send_back":
+            backoffice.send_back(reason=reason, **common)
+        elif action == "approve":
+            backoffice.approve(comment=reason, **common)
+        elif action == "issue_result":
+            backoffice.issue_result(**common)
+        elif action == "return_result":
+            backoffice.return_result(
+                channel=request.POST.get("channel", ""),
+                tracking_number=request.POST.get("tracking_number", ""),
+                **common,
+            )
+        elif action == "apologise":
+            new_due = _parse_date(request.POST.get("new_due", ""))
+            if new_due is None:
+                raise lifecycle.NotAllowed(_("Enter the new date as dd/mm/yyyy."))
+            backoffice.apologise(reason=reason, new_due_at=new_due, **common)
+        elif action == "stop":
+            backoffice.stop(reason=reason, **common)
+        elif action == "transfer":
+            backoffice.transfer(agency_code=request.POST.get("agency", ""), comment=reason, **common)
+        else:
+            raise lifecycle.NotAllowed(_("Unknown action."))
+    except lifecycle.TransitionError as exc:
+        messages.error(request, exc.message)
+    except Exception as exc:  # e.g. the result could not be signed: say so, nothing was changed
+        from motcua.results.services import ResultError
+
+        if not isinstance(exc, ResultError):
+            raise
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Done."))
+    return redirect("desk:dossier", pk=pk)
+
+
+@officer_required
+def attachment(request, pk: int, attachment_id: int):
+    found = selectors.dossier_for_officer(request.user, pk)
+    item = found.attachments.filter(pk=attachment_id).first() if found else None
+    if item is None:
+        raise Http404
+    audit.record(
+        action="desk.open_attachment", obj=found, actor=request.user, changes={"attachment": item.pk}
+    )
+    return FileResponse(
+        item.file.open("rb"), content_type=item.content_type, filename=f"{item.document_code}{item.extension}"
+    )
+
+
+@officer_required
+def intake(request):
+    """Walk-in intake, or on online-only days help the citizen submit online (assisted mode)."""
+    import uuid
+
+    from motcua.dossiers.assisted import AssistError, start_assisted
+    from motcua.dossiers.models import Channel
+
+    officer_agencies = [r.agency for r in request.user.roles.select_related("agency")]
+    online_only = any(selectors.is_online_only_today(a) for a in officer_agencies)
+    values = {k: request.POST.get(k, "").strip() for k in ("personal_id", "full_name", "phone", "procedure")}
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        mode = request.POST.get("mode", "in_person")
+        disabled = request.POST.get("disabled") == "on"
+        if (
+            mode == "in_person"
+            and online_only
+            and not selectors.is_exempt_from_online_only(values["personal_id"], disabled=disabled)
+        ):
+            from motcua.catalog import selectors as catalog_selectors
+
+            version = catalog_selectors.get_current_version(values["procedure"])
+            if version is not None and version.online_level != "none":
+                errors["mode"] = _(
+                    "Today the desk takes dossiers online only: help the citizen submit online (assisted), "
+                    "unless the citizen is elderly or disabled."
+                )
+        if not errors:
+            try:
+                found = start_assisted(
+                    helper=request.user,
+                    personal_id=values["personal_id"],
+                    full_name=values["full_name"],
+                    phone=values["phone"],
+                    procedure_code=values["procedure"],
+                    idempotency_key=request.POST.get("start_token", "")[:80],
+                    channel=Channel.IN_PERSON if mode == "in_person" else Channel.ONLINE,
+                )
+            except AssistError as exc:
+                errors = exc.errors
+            else:
+                return redirect("dossiers:step", pk=found.pk, index=0)
+    return render(
+        request,
+        "desk/intake.html",
+        {"values": values, "errors": errors, "online_only": online_only, "start_token": uuid.uuid4().hex},
+        status=400 if errors else 200,
+    )

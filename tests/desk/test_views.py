@@ -1,0 +1,140 @@
+"""Back-office screens: scoped queues, the dossier page, actions with a stale-page check, intake."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from motcua.core.models import AuditRecord
+from motcua.dossiers import services
+from motcua.dossiers.models import Dossier, Status
+from tests.dossiers.files import pdf_bytes, upload
+from tests.factories import AgencyFactory, OfficerRoleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_otp(settings):
+    settings.MOTCUA_OFFICER_OTP_REQUIRED = False  # TOTP itself is tested in tests/accounts
+
+
+@pytest.fixture
+def submitted(draft, citizen):
+    services.save_answers(
+        dossier=draft, answers={"ho_ten": "Trần Thị Bình", "ngay_sinh": "1995-03-12", "ten_tre": "K"}
+    )
+    services.add_attachment(
+        dossier=draft, document_code="giay-chung-sinh", uploaded=upload("a.pdf", pdf_bytes()), actor=citizen
+    )
+    services.choose_payment(dossier=draft, at_desk=True)
+    return services.submit(dossier=draft, actor=citizen)
+
+
+@pytest.fixture
+def desk(client, tree):
+    officer = OfficerRoleFactory(agency=tree["one_stop"], role="desk_officer").user
+    client.force_login(officer)
+    return client
+
+
+def test_the_reception_queue_shows_the_dossier(desk, submitted):
+    html = desk.get("/mot-cua/").content.decode()
+    assert submitted.code in html
+
+
+def test_an_officer_of_another_commune_sees_nothing(client, submitted):
+    other = OfficerRoleFactory(agency=AgencyFactory(kind="commune_one_stop"), role="desk_officer").user
+    client.force_login(other)
+    assert submitted.code not in client.get("/mot-cua/").content.decode()
+    assert client.get(f"/mot-cua/ho-so/{submitted.pk}/").status_code == 404
+    response = client.post(f"/mot-cua/ho-so/{submitted.pk}/thao-tac/", {"action": "receive"})
+    assert response.status_code == 404
+    assert Dossier.objects.get(pk=submitted.pk).status == Status.SUBMITTED
+
+
+def test_citizens_do_not_see_the_back_office(client, citizen, submitted):
+    client.force_login(citizen)
+    assert client.get("/mot-cua/").status_code == 404
+    assert client.get(f"/mot-cua/ho-so/{submitted.pk}/").status_code == 404
+
+
+def test_opening_a_dossier_is_audited(desk, submitted):
+    assert desk.get(f"/mot-cua/ho-so/{submitted.pk}/").status_code == 200
+    assert AuditRecord.objects.filter(action="desk.view_dossier", object_id=str(submitted.pk)).exists()
+
+
+def test_receive_from_the_dossier_page(desk, submitted):
+    response = desk.post(
+        f"/mot-cua/ho-so/{submitted.pk}/thao-tac/",
+        {"action": "receive", "expected_version": submitted.lock_version},
+    )
+    assert response.status_code == 302
+    assert Dossier.objects.get(pk=submitted.pk).status == Status.RECEIVED
+
+
+def test_an_action_on_a_stale_page_changes_nothing(desk, submitted):
+    response = desk.post(
+        f"/mot-cua/ho-so/{submitted.pk}/thao-tac/",
+        {"action": "refuse", "reason": "x", "expected_version": submitted.lock_version + 5},
+        follow=True,
+    )
+    assert "Người khác vừa thay đổi" in response.content.decode()
+    assert Dossier.objects.get(pk=submitted.pk).status == Status.SUBMITTED
+
+
+def test_an_action_not_allowed_in_this_state_says_so(desk, submitted):
+    response = desk.post(f"/mot-cua/ho-so/{submitted.pk}/thao-tac/", {"action": "issue_result"}, follow=True)
+    assert 'class="notice notice-error"' in response.content.decode()
+    assert Dossier.objects.get(pk=submitted.pk).status == Status.SUBMITTED
+
+
+def test_queue_pages_use_a_fixed_number_of_queries(desk, submitted, django_assert_max_num_queries):
+    with django_assert_max_num_queries(20):
+        desk.get("/mot-cua/?hang=reception")
+
+
+def test_online_only_day_sends_walk_ins_to_assisted_mode(desk, tree, version):
+    from motcua.desk.models import OnlineOnlyDay
+
+    OnlineOnlyDay.objects.create(agency=tree["one_stop"], weekday=timezone.localdate().weekday())
+    response = desk.post(
+        "/mot-cua/tiep-nhan-truc-tiep/",
+        {
+            "mode": "in_person",
+            "personal_id": "080195000002",
+            "full_name": "Trần Thị Bình",
+            "procedure": "1.001193",
+        },
+    )
+    assert response.status_code == 400 and not Dossier.objects.exists()
+    assisted = desk.post(
+        "/mot-cua/tiep-nhan-truc-tiep/",
+        {
+            "mode": "online",
+            "personal_id": "080195000002",
+            "full_name": "Trần Thị Bình",
+            "procedure": "1.001193",
+        },
+    )
+    assert assisted.status_code == 302
+    assert Dossier.objects.get().assisted and Dossier.objects.get().channel == "online"
+
+
+def test_elderly_citizens_are_taken_in_person_on_online_only_days(desk, tree, version):
+    from motcua.desk.models import OnlineOnlyDay
+
+    OnlineOnlyDay.objects.create(agency=tree["one_stop"], weekday=timezone.localdate().weekday())
+    born_1940 = "072040000123"
+    response = desk.post(
+        "/mot-cua/tiep-nhan-truc-tiep/",
+        {"mode": "in_person", "personal_id": born_1940, "full_name": "Cụ Ông", "procedure": "1.001193"},
+    )
+    assert response.status_code == 302
+    assert Dossier.objects.get().channel == "in_person"
+
+
+def test_lateness_marks_rows(desk, submitted):
+    Dossier.objects.filter(pk=submitted.pk).update(due_at=timezone.now() - dt.timedelta(hours=2))
+    html = desk.get("/mot-cua/?hang=late").content.decode()
+    assert 'class="late"' in html and submitted.code in html
