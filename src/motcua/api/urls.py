@@ -63,6 +63,7 @@ def _mount() -> None:
     from motcua.accounts.api import router as accounts_router
     from motcua.catalog.api import router as catalog_router
     from motcua.core.api import router as core_router
+    from motcua.desk.api import router as desk_router
     from motcua.dossiers.api import router as dossiers_router
     from motcua.org.api import router as org_router
 
@@ -71,6 +72,7 @@ def _mount() -> None:
     api.add_router("", accounts_router)
     api.add_router("", catalog_router)
     api.add_router("", dossiers_router)
+    api.add_router("", desk_router)
 
 
 _mount()

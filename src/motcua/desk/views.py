@@ -5,8 +5,6 @@ Thin: reads in desk.selectors, writes in dossiers.backoffice (the transition tab
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -16,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from motcua.core import audit
 from motcua.desk import selectors
+from motcua.desk.actions import perform
 from motcua.dossiers import backoffice, lifecycle
 from motcua.org.models import Agency
 
@@ -121,68 +120,15 @@ def _transfer_targets(dossier):
     return list(Agency.objects.filter(kind__in=version.agency_kinds, is_active=True).order_by("name")[:200])
 
 
-def _parse_date(text: str) -> dt.datetime | None:
-    try:
-        day = dt.datetime.strptime(text.strip(), "%d/%m/%Y").date()
-    except ValueError:
-        return None
-    from motcua.core.calendar import get_calendar
-
-    return get_calendar().closing_time(day)
-
-
 @officer_required
 @require_POST
 def act(request, pk: int):
-    from django.contrib.auth import get_user_model
-
     found = selectors.dossier_for_officer(request.user, pk)
     if found is None:
         raise Http404
-    action = request.POST.get("action", "")
-    version = _int(request.POST.get("expected_version"), None)
-    reason = request.POST.get("reason", "").strip()[:2000]
-    common = {"dossier": found, "actor": request.user, "expected_version": version}
+    params = {k: request.POST.get(k, "") for k in request.POST if k != "csrfmiddlewaretoken"}
     try:
-        if action == "receive":
-            backoffice.receive(comment=reason, **common)
-        elif action == "request_supplement":
-            backoffice.request_supplement(
-                reason=reason, items=request.POST.get("items", "").splitlines(), **common
-            )
-        elif action == "refuse":
-            backoffice.refuse(reason=reason, **common)
-        elif action in ("assign", "forward"):
-            to_user = get_user_model().objects.filter(pk=_int(request.POST.get("to_user"), 0)).first()
-            if action == "assign":
-                if to_user is None:
-                    raise lifecycle.NotAllowed(_("Choose an officer of the agency."))
-                backoffice.assign(to_user=to_user, **common)
-            else:
-                backoffice.forward(comment=reason, to_user=to_user, **common)
-        elif action == "send_back":
-            backoffice.send_back(reason=reason, **common)
-        elif action == "approve":
-            backoffice.approve(comment=reason, **common)
-        elif action == "issue_result":
-            backoffice.issue_result(**common)
-        elif action == "return_result":
-            backoffice.return_result(
-                channel=request.POST.get("channel", ""),
-                tracking_number=request.POST.get("tracking_number", ""),
-                **common,
-            )
-        elif action == "apologise":
-            new_due = _parse_date(request.POST.get("new_due", ""))
-            if new_due is None:
-                raise lifecycle.NotAllowed(_("Enter the new date as dd/mm/yyyy."))
-            backoffice.apologise(reason=reason, new_due_at=new_due, **common)
-        elif action == "stop":
-            backoffice.stop(reason=reason, **common)
-        elif action == "transfer":
-            backoffice.transfer(agency_code=request.POST.get("agency", ""), comment=reason, **common)
-        else:
-            raise lifecycle.NotAllowed(_("Unknown action."))
+        perform(dossier=found, actor=request.user, action=request.POST.get("action", ""), params=params)
     except lifecycle.TransitionError as exc:
         messages.error(request, exc.message)
     except Exception as exc:  # e.g. the result could not be signed: say so, nothing was changed
