@@ -13,6 +13,8 @@ urlpatterns = [
     path("thanh-toan/", include("motcua.payments.urls")),
     path("mot-cua/", include("motcua.accounts.officer_urls")),
     path("mot-cua/", include("motcua.desk.urls")),
+    path("mot-cua/", include("motcua.desk.forms_urls")),
+    path("", include("motcua.results.urls")),
     path("", include("motcua.dossiers.urls")),
     path("", include("motcua.catalog.urls")),
 ]

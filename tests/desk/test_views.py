@@ -138,3 +138,18 @@ def test_lateness_marks_rows(desk, submitted):
     Dossier.objects.filter(pk=submitted.pk).update(due_at=timezone.now() - dt.timedelta(hours=2))
     html = desk.get("/mot-cua/?hang=late").content.decode()
     assert 'class="late"' in html and submitted.code in html
+
+
+def test_apologies_are_published_without_personal_data(client, submitted, tree):
+    from motcua.core.calendar import get_calendar
+    from motcua.dossiers import backoffice
+
+    desk_officer = OfficerRoleFactory(agency=tree["one_stop"], role="desk_officer").user
+    leader = OfficerRoleFactory(agency=tree["commune_pc"], role="leader").user
+    received = backoffice.receive(dossier=submitted, actor=desk_officer)
+    new_due = get_calendar().add_working_days(received.due_at, 2)
+    backoffice.apologise(dossier=received, actor=leader, reason="Cần xác minh thêm", new_due_at=new_due)
+    html = client.get("/xin-loi/").content.decode()
+    assert submitted.code in html and "Cần xác minh thêm" in html
+    assert timezone.localtime(new_due).strftime("%d/%m/%Y") in html
+    assert "Trần Thị Bình" not in html

@@ -29,6 +29,7 @@ from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
 from motcua.accounts.models import ApiToken, LoginFailure, User
+from motcua.accounts.officer_auth import OWN_LOCKOUT_ATTR
 from motcua.accounts.personal_id import normalise as normalise_personal_id
 from motcua.core import audit
 
@@ -123,6 +124,9 @@ def authenticate_password(request, *, login: str, password: str) -> User | None:
     wait = lockout_remaining(request, login)
     if wait:
         raise LoginLocked(wait)
+    if request is not None:
+        # This flow has its own lockout: django-axes leaves it alone (officer_auth.axes_skips).
+        setattr(request, OWN_LOCKOUT_ATTR, True)
     user = authenticate(request, username=_username_for(login), password=password)
     if user is None:
         record_failure(request, login)

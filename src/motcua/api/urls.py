@@ -65,6 +65,7 @@ def _mount() -> None:
     from motcua.core.api import router as core_router
     from motcua.desk.api import router as desk_router
     from motcua.dossiers.api import router as dossiers_router
+    from motcua.results.api import router as results_router
     from motcua.org.api import router as org_router
 
     api.add_router("", core_router)
@@ -73,6 +74,7 @@ def _mount() -> None:
     api.add_router("", catalog_router)
     api.add_router("", dossiers_router)
     api.add_router("", desk_router)
+    api.add_router("", results_router)
 
 
 _mount()

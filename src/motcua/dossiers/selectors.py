@@ -79,3 +79,12 @@ def track(code: str, pin: str) -> PublicStatus | None:
         timeline=list(dossier.events.filter(public=True).order_by("at", "id")),
         agency_name=dossier.receiving_agency.name if dossier.receiving_agency else "",
     )
+
+
+def public_apologies(limit: int = 100) -> list[DossierEvent]:
+    """Apologies (Form 04) published for transparency: code, procedure, reason, dates — no names."""
+    return list(
+        DossierEvent.objects.filter(action="apologise")
+        .select_related("dossier__procedure_version__procedure", "dossier__competent_agency")
+        .order_by("-at", "-id")[: max(1, min(limit, 500))]
+    )

@@ -13,5 +13,6 @@ urlpatterns = [
     path("ho-so/<int:pk>/bien-nhan.pdf", views.receipt_pdf, name="receipt"),
     path("ho-so/<int:pk>/rut/", views.withdraw, name="withdraw"),
     path("tra-cuu/", views.track, name="track"),
+    path("xin-loi/", views.apologies, name="apologies"),
     path("ho-tro-nop/", views.assisted_start, name="assisted"),
 ]

@@ -314,8 +314,15 @@ def detail(request, pk: int):
             "events": list(dossier.events.all()),
             "attachments": [(documents.get(a.document_code), a) for a in dossier.attachments.all()],
             "can_withdraw": any(t.action == "withdraw" for t in allowed_actions(dossier, request.user)),
+            "results": [r for r in _results_of(dossier.applicant) if r.dossier_id == dossier.pk],
         },
     )
+
+
+def _results_of(applicant):
+    from motcua.results.selectors import results_of
+
+    return results_of(applicant)
 
 
 @login_required
@@ -392,3 +399,8 @@ def assisted_start(request):
         {"values": values, "errors": errors, "start_token": uuid.uuid4().hex},
         status=400 if errors else 200,
     )
+
+
+def apologies(request):
+    """The public page of apology letters (Form 04): the province publishes them."""
+    return render(request, "dossiers/apologies.html", {"events": selectors.public_apologies()})

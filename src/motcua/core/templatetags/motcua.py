@@ -32,7 +32,12 @@ def dmy(value):
     """A date or datetime as ``dd/mm/yyyy`` in Vietnam's time."""
     if not value:
         return ""
-    if isinstance(value, dt.datetime):
+    if isinstance(value, str):  # an ISO date or datetime kept in event data
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
     return value.strftime("%d/%m/%Y")
 

@@ -31,6 +31,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Population register: {population}")
         report = load_demo_catalog()
         self.stdout.write(f"Catalog: {report.as_dict()}")
+        call_command("setup_signing")
         logins = build_demo_users()
         self.stdout.write(self.style.SUCCESS("\nDemo accounts (http://127.0.0.1:8000/):"))
         width = max(len(u) for u, _, _ in logins)
