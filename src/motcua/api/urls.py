@@ -65,8 +65,8 @@ def _mount() -> None:
     from motcua.core.api import router as core_router
     from motcua.desk.api import router as desk_router
     from motcua.dossiers.api import router as dossiers_router
-    from motcua.results.api import router as results_router
     from motcua.org.api import router as org_router
+    from motcua.results.api import router as results_router
 
     api.add_router("", core_router)
     api.add_router("", org_router)
