@@ -198,7 +198,8 @@ def upload_attachment(request, pk: int, document_code: Form[str], file: File[Upl
 
 class ReuseIn(Schema):
     document_code: str
-    source_id: int
+    source_id: int | None = None  # an earlier uploaded document
+    result_id: int | None = None  # or a signed result of an earlier dossier
 
 
 @router.post(

@@ -219,6 +219,14 @@ class Attachment(models.Model):
         related_name="reuses",
         verbose_name=_("reused from"),
     )
+    reused_result = models.ForeignKey(
+        "results.Result",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reuses",
+        verbose_name=_("reused result"),
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -234,7 +242,8 @@ class Attachment(models.Model):
 
     @property
     def reused(self) -> bool:
-        return self.reused_from_id is not None
+        """Taken from the citizen's data store (an earlier file or result) — a Decision 766 indicator."""
+        return self.reused_from_id is not None or self.reused_result_id is not None
 
 
 class DossierCodeSequence(models.Model):

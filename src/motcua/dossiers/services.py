@@ -184,9 +184,11 @@ def _path(sha256: str, extension: str) -> str:
 
 def _delete_attachment(attachment: Attachment) -> None:
     name = attachment.file.name
+    from_result = attachment.reused_result_id is not None
     attachment.delete()
-    # Content-addressed storage: the same file may back other attachments (reuse).
-    if name and not Attachment.objects.filter(file=name).exists():
+    # Content-addressed storage: the same file may back other attachments (reuse); a reused
+    # result's file belongs to the result.
+    if name and not from_result and not Attachment.objects.filter(file=name).exists():
         transaction.on_commit(lambda: default_storage.delete(name))
 
 
@@ -233,6 +235,38 @@ def reuse_document(*, dossier: Dossier, document_code: str, source_id: int, acto
         size=source.size,
         sha256=source.sha256,
         reused_from=source,
+        uploaded_by=actor,
+    )
+
+
+def reusable_results(applicant) -> list:
+    """Signed results of the citizen's earlier dossiers (their data store)."""
+    from motcua.results.selectors import results_of
+
+    return list(results_of(applicant))
+
+
+@transaction.atomic
+def reuse_result(*, dossier: Dossier, document_code: str, result_id: int, actor) -> Attachment:
+    """Use a signed result of an earlier dossier as a document of this one (flagged as reused)."""
+    if document_code not in _document_codes(dossier):
+        raise FileRejected(_("This document is not part of the procedure."))
+    locked = _editable(dossier)
+    result = next((r for r in reusable_results(locked.applicant) if r.pk == result_id), None)
+    if result is None:
+        raise FileRejected(_("This document is not in your data store."))
+    for old in locked.attachments.filter(document_code=document_code):
+        _delete_attachment(old)
+    return Attachment.objects.create(
+        dossier=locked,
+        document_code=document_code,
+        file=result.file.name,
+        original_name=f"{result.number}.pdf",
+        content_type="application/pdf",
+        extension=".pdf",
+        size=result.file.size if result.file else 0,
+        sha256=result.sha256,
+        reused_result=result,
         uploaded_by=actor,
     )
 

@@ -131,6 +131,7 @@ def _render_step(request, dossier, eform, index, form, upload_errors):
     documents = {d.code: d for d in dossier.procedure_version.documents.all()}
     attached = {a.document_code: a for a in dossier.attachments.all()}
     reusable = services.reusable_documents(dossier.applicant)
+    results = services.reusable_results(dossier.applicant)
     status = 400 if (form.is_bound and form.errors) or upload_errors else 200
     return render(
         request,
@@ -151,6 +152,7 @@ def _render_step(request, dossier, eform, index, form, upload_errors):
                     "attached": attached.get(s.document_code),
                     "error": upload_errors.get(s.document_code, ""),
                     "reusable": reusable,
+                    "results": results,
                 }
                 for s in slots
             ],
