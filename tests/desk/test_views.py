@@ -153,3 +153,39 @@ def test_apologies_are_published_without_personal_data(client, submitted, tree):
     assert submitted.code in html and "Cần xác minh thêm" in html
     assert timezone.localtime(new_due).strftime("%d/%m/%Y") in html
     assert "Trần Thị Bình" not in html
+
+
+def test_the_citizen_supplements_on_the_web(client, submitted, tree, citizen):
+    from motcua.dossiers import backoffice
+
+    officer = OfficerRoleFactory(agency=tree["one_stop"], role="desk_officer").user
+    backoffice.request_supplement(
+        dossier=submitted, actor=officer, reason="Ảnh mờ", items=["Giấy chứng sinh rõ nét"]
+    )
+    client.force_login(citizen)
+    page = client.get(f"/ho-so/{submitted.pk}/").content.decode()
+    assert "Giấy chứng sinh rõ nét" in page and 'id="supplement"' in page
+    response = client.post(
+        f"/ho-so/{submitted.pk}/bo-sung/",
+        {"doc_giay-chung-sinh": upload("ro-net.pdf", pdf_bytes(2)), "comment": "Đã chụp lại"},
+    )
+    assert response.status_code == 302
+    done = Dossier.objects.get(pk=submitted.pk)
+    assert done.status == Status.SUBMITTED and done.attachments.count() == 2
+
+
+def test_a_supplement_after_the_deadline_changes_nothing(client, submitted, tree, citizen):
+    from motcua.dossiers import backoffice
+
+    officer = OfficerRoleFactory(agency=tree["one_stop"], role="desk_officer").user
+    backoffice.request_supplement(
+        dossier=submitted, actor=officer, reason="Ảnh mờ", items=["Giấy chứng sinh"]
+    )
+    Dossier.objects.filter(pk=submitted.pk).update(supplement_deadline=timezone.now() - dt.timedelta(hours=1))
+    client.force_login(citizen)
+    response = client.post(
+        f"/ho-so/{submitted.pk}/bo-sung/", {"doc_giay-chung-sinh": upload("a.pdf", pdf_bytes())}, follow=True
+    )
+    assert "quá hạn bổ sung" in response.content.decode()
+    after = Dossier.objects.get(pk=submitted.pk)
+    assert after.status == Status.SUPPLEMENT_REQUESTED and after.attachments.count() == 1

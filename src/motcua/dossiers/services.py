@@ -90,11 +90,19 @@ def start_draft(
     return dossier, True
 
 
-def _editable(dossier: Dossier) -> Dossier:
+def _editable(dossier: Dossier, *, supplement: bool = False) -> Dossier:
+    """Lock the dossier for a change by its applicant: a draft, or (for files) a dossier whose
+    supplement was requested and whose deadline has not passed."""
     locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
-    if locked.status != Status.DRAFT:
-        raise SubmissionError({"": [_("This dossier has been submitted and can no longer be changed.")]})
-    return locked
+    if locked.status == Status.DRAFT:
+        return locked
+    if supplement and locked.status == Status.SUPPLEMENT_REQUESTED:
+        if locked.supplement_deadline and timezone.now() > locked.supplement_deadline:
+            raise SubmissionError(
+                {"": [_("The deadline for the supplement has passed; the dossier will be refused.")]}
+            )
+        return locked
+    raise SubmissionError({"": [_("This dossier has been submitted and can no longer be changed.")]})
 
 
 @transaction.atomic
@@ -132,7 +140,9 @@ def _document_codes(dossier: Dossier) -> dict[str, str]:
     return {d.code: d.name for d in dossier.procedure_version.documents.all()}
 
 
-def add_attachment(*, dossier: Dossier, document_code: str, uploaded, actor) -> Attachment:
+def add_attachment(
+    *, dossier: Dossier, document_code: str, uploaded, actor, supplement: bool = False
+) -> Attachment:
     """Store an uploaded file for one document slot, replacing an earlier file in that slot.
 
     The content is checked first (type, size, integrity). The file is written before the row;
@@ -147,7 +157,7 @@ def add_attachment(*, dossier: Dossier, document_code: str, uploaded, actor) -> 
         if not default_storage.exists(path):
             written = default_storage.save(path, ContentFile(checked.content))
         with transaction.atomic():
-            locked = _editable(dossier)
+            locked = _editable(dossier, supplement=supplement)
             used = (
                 locked.attachments.exclude(document_code=document_code).aggregate(total=Sum("size"))["total"]
                 or 0
@@ -169,7 +179,7 @@ def add_attachment(*, dossier: Dossier, document_code: str, uploaded, actor) -> 
                 sha256=checked.sha256,
                 uploaded_by=actor,
             )
-            for old in previous:
+            for old in previous if not supplement else ():  # a supplement adds; the first file stays
                 _delete_attachment(old)
     except Exception:
         if written and not Attachment.objects.filter(file=written).exists():

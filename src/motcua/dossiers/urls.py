@@ -12,6 +12,7 @@ urlpatterns = [
     path("ho-so/<int:pk>/da-nop/", views.done, name="done"),
     path("ho-so/<int:pk>/bien-nhan.pdf", views.receipt_pdf, name="receipt"),
     path("ho-so/<int:pk>/rut/", views.withdraw, name="withdraw"),
+    path("ho-so/<int:pk>/bo-sung/", views.send_supplement, name="supplement"),
     path("tra-cuu/", views.track, name="track"),
     path("xin-loi/", views.apologies, name="apologies"),
     path("ho-tro-nop/", views.assisted_start, name="assisted"),

@@ -317,6 +317,12 @@ def detail(request, pk: int):
             "attachments": [(documents.get(a.document_code), a) for a in dossier.attachments.all()],
             "can_withdraw": any(t.action == "withdraw" for t in allowed_actions(dossier, request.user)),
             "results": [r for r in _results_of(dossier.applicant) if r.dossier_id == dossier.pk],
+            "supplement_request": (
+                dossier.events.filter(action="request_supplement").order_by("-at", "-id").first()
+                if dossier.status == Status.SUPPLEMENT_REQUESTED
+                else None
+            ),
+            "documents": list(dossier.procedure_version.documents.all()),
         },
     )
 
@@ -406,3 +412,42 @@ def assisted_start(request):
 def apologies(request):
     """The public page of apology letters (Form 04): the province publishes them."""
     return render(request, "dossiers/apologies.html", {"events": selectors.public_apologies()})
+
+
+@login_required
+@require_POST
+def send_supplement(request, pk: int):
+    """The citizen adds what the office asked for (Form 02) and sends it back."""
+    from motcua.dossiers import backoffice
+    from motcua.dossiers.lifecycle import TransitionError
+
+    dossier = _own_draft(request, pk)
+    errors = []
+    for document in dossier.procedure_version.documents.all():
+        uploaded = request.FILES.get(f"doc_{document.code}")
+        if uploaded is None:
+            continue
+        try:
+            services.add_attachment(
+                dossier=dossier,
+                document_code=document.code,
+                uploaded=uploaded,
+                actor=request.user,
+                supplement=True,
+            )
+        except FileRejected as exc:
+            errors.append(f"{document.name}: {exc.message}")
+        except services.SubmissionError as exc:
+            errors.extend(m for ms in exc.errors.values() for m in ms)
+    if not errors:
+        try:
+            backoffice.supplement(
+                dossier=dossier, actor=request.user, comment=request.POST.get("comment", "")[:1000]
+            )
+        except TransitionError as exc:
+            errors.append(str(exc.message))
+    for message in errors:
+        messages.error(request, message)
+    if not errors:
+        messages.success(request, _("Your supplement has been sent. The office continues with your dossier."))
+    return redirect("dossiers:detail", pk=pk)
