@@ -33,7 +33,24 @@ class Command(BaseCommand):
         self.stdout.write(f"Catalog: {report.as_dict()}")
         call_command("setup_signing")
         logins = build_demo_users()
+        from motcua.accounts.demo_otp import DEMO_TOTP_SECRET, ensure_demo_totp
+
+        officers = ensure_demo_totp()
         self.stdout.write(self.style.SUCCESS("\nDemo accounts (http://127.0.0.1:8000/):"))
         width = max(len(u) for u, _, _ in logins)
         for username, password, description in logins:
             self.stdout.write(f"  {username.ljust(width)}  {password:<14}  {description}")
+        self.stdout.write(
+            self.style.SUCCESS(
+                "\nOfficers log in at http://127.0.0.1:8000/mot-cua/dang-nhap/: password, then a TOTP code"
+            )
+        )
+        self.stdout.write(
+            f"  TOTP setup key of the {len(officers)} demo officers: {DEMO_TOTP_SECRET} (time-based, 6 digits)"
+        )
+        self.stdout.write(
+            '  Current code: .venv/bin/python -c "from motcua.accounts.demo_otp import demo_code; print(demo_code())"'
+        )
+        self.stdout.write(
+            "  Demo VNeID (citizens): http://127.0.0.1:8001/, same personal IDs, password demo12345"
+        )
