@@ -10,6 +10,11 @@ from tests.factories import CitizenFactory, OfficerRoleFactory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _no_otp(settings):
+    settings.MOTCUA_OFFICER_OTP_REQUIRED = False  # the TOTP step is tested in tests/accounts
+
+
 @pytest.fixture
 def helper(tree):
     return OfficerRoleFactory(agency=tree["commune_pc"], role="community_helper").user

@@ -376,7 +376,13 @@ def track(request):
     )
 
 
-@login_required
+def _officer_required(view):
+    from motcua.accounts.decorators import officer_required
+
+    return officer_required(view)
+
+
+@_officer_required
 @require_http_methods(["GET", "POST"])
 def assisted_start(request):
     """A helper (desk officer or community digital team member) starts a dossier for a citizen."""

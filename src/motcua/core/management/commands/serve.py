@@ -45,6 +45,9 @@ class Command(BaseCommand):
             )
         if not no_worker:
             children.append(subprocess.Popen([sys.executable, "-m", "motcua", "worker"], env=env))
+            children.append(
+                subprocess.Popen([sys.executable, "-m", "motcua", "periodic", "--every", "300"], env=env)
+            )
         self.stdout.write(self.style.SUCCESS(f"motcua is serving http://{host}:{port}/ (Ctrl+C to stop)"))
 
         def stop(*_):
