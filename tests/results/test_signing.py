@@ -82,3 +82,14 @@ def test_configured_certificate_with_a_wrong_passphrase_fails_clearly(monkeypatc
     with pytest.raises(signing.SigningError) as exc:
         signing.sign_pdf(_pdf(), reason="x", location="y", signer_name="z")
     assert exc.value.message
+
+
+def test_signing_and_checking_work_inside_a_running_event_loop():
+    """Under an ASGI server (or beside a browser driver) this thread already runs a loop."""
+    import asyncio
+
+    async def inside():
+        pdf = signing.sign_pdf(_pdf(), reason="Kết quả", location="Tây Ninh", signer_name="Cán bộ")
+        return signing.verify_pdf(pdf)
+
+    assert asyncio.run(inside()).ok

@@ -56,6 +56,21 @@ _cache: dict = {}
 _cache_lock = threading.Lock()
 
 
+def _outside_event_loop(fn, *args, **kwargs):
+    """pyHanko's synchronous API calls ``asyncio.run``, which fails when this thread already runs
+    an event loop (an ASGI server, or a test session with a browser driver open): run it in a
+    worker thread then."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return fn(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(fn, *args, **kwargs).result()
+
+
 def _signer(config: ca.SigningConfig):
     from pyhanko.sign import signers
 
@@ -95,7 +110,7 @@ def sign_pdf(pdf_bytes: bytes, *, reason: str, location: str, signer_name: str) 
             md_algorithm="sha256",
             subfilter=fields.SigSeedSubFilter.PADES,
         )
-        out = signers.sign_pdf(writer, meta, signer=signer)
+        out = _outside_event_loop(signers.sign_pdf, writer, meta, signer=signer)
     except Exception as exc:  # pyHanko raises many kinds; the officer needs one message
         raise SigningError(_("The document could not be signed. (%(error)s)") % {"error": exc}) from exc
     return out.getvalue()
@@ -175,7 +190,7 @@ def verify_pdf(pdf_bytes: bytes) -> VerificationOutcome:
         return outcome(_("This PDF has no electronic signature."))
     try:
         context = ValidationContext(trust_roots=_trust_roots(ca.signing_config()), allow_fetching=False)
-        status = validate_pdf_signature(sig, context)
+        status = _outside_event_loop(validate_pdf_signature, sig, context)
     except Exception:
         return outcome(
             _("The signature of this PDF could not be checked: the file has been altered or damaged.")
