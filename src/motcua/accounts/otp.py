@@ -23,7 +23,6 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
@@ -67,24 +66,23 @@ def max_sends() -> int:
 
 
 def send_code(*, channel: str, destination: str, code: str) -> None:
-    """Deliver ``code`` to ``destination`` by ``channel`` (``"email"`` or ``"sms"``)."""
-    minutes = ttl_seconds() // 60
-    text = _(
-        "Your verification code for %(site)s is %(code)s. It is valid for %(minutes)d minutes. "
-        "Do not give this code to anybody."
-    ) % {"site": settings.MOTCUA_SITE_NAME, "code": code, "minutes": minutes}
-    if channel == Channel.EMAIL:
-        send_mail(
-            subject=_("Your verification code: %(code)s") % {"code": code},
-            message=text,
-            from_email=None,
-            recipient_list=[destination],
-        )
-    elif channel == Channel.SMS:
-        # Stand-in SMS gateway: the console. Will route through motcua.notifications.
-        sms_logger.info("SMS to %s: %s", destination, text)
-    else:
+    """Queue ``code`` for ``destination`` by ``channel`` (``"email"`` or ``"sms"``).
+
+    Nothing is sent from the web request: the notification and its delivery task are written in
+    the caller's transaction (the outbox) and ``motcua worker`` delivers them, with retries.
+    """
+    from motcua.notifications.services import notify
+
+    if channel not in (Channel.EMAIL, Channel.SMS):
         raise ValueError(f"unknown channel {channel!r}")
+    notify(
+        channels=(channel,),
+        email=destination if channel == Channel.EMAIL else "",
+        phone=destination if channel == Channel.SMS else "",
+        template="one_time_code",
+        context={"code": code, "minutes": ttl_seconds() // 60},
+        related_type="accounts.signup",
+    )
 
 
 # --- Contacts --------------------------------------------------------------------------------
