@@ -189,3 +189,31 @@ def test_a_supplement_after_the_deadline_changes_nothing(client, submitted, tree
     assert "quá hạn bổ sung" in response.content.decode()
     after = Dossier.objects.get(pk=submitted.pk)
     assert after.status == Status.SUPPLEMENT_REQUESTED and after.attachments.count() == 1
+
+
+def test_keyboard_shortcuts_on_queues_and_actions(desk, submitted):
+    queues = desk.get("/mot-cua/").content.decode()
+    assert 'accesskey="1"' in queues and 'accesskey="s"' in queues
+    page = desk.get(f"/mot-cua/ho-so/{submitted.pk}/").content.decode()
+    assert 'accesskey="n"' in page and 'aria-keyshortcuts="Alt+Shift+N"' in page
+
+
+ROLES = ["desk_officer", "specialist", "leader", "agency_admin", "auditor", "community_helper"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_access_matrix_other_agencies_dossiers(client, submitted, role):
+    """Every role of another commune: 404 on every back-office page of this dossier."""
+    outsider = OfficerRoleFactory(agency=AgencyFactory(kind="commune_pc"), role=role).user
+    client.force_login(outsider)
+    pk = submitted.pk
+    for url in (
+        f"/mot-cua/ho-so/{pk}/",
+        f"/mot-cua/ho-so/{pk}/mau-06.pdf",
+        f"/ho-so/{pk}/",
+        f"/ho-so/{pk}/bien-nhan.pdf",
+    ):
+        assert client.get(url).status_code == 404, (role, url)
+    assert client.post(f"/mot-cua/ho-so/{pk}/thao-tac/", {"action": "receive"}).status_code == 404
+    assert submitted.code not in client.get("/mot-cua/").content.decode()
+    assert Dossier.objects.get(pk=pk).status == Status.SUBMITTED

@@ -36,6 +36,19 @@ QUEUE_LABELS = {
 }
 
 
+# Keyboard shortcuts (accesskey: Alt+Shift+key in Chrome/Firefox): letters of the Vietnamese verbs.
+ACCESS_KEYS = {
+    "receive": "n",  # tiếp nhận
+    "request_supplement": "b",  # bổ sung
+    "refuse": "t",  # từ chối
+    "forward": "c",  # chuyển
+    "assign": "g",  # giao
+    "approve": "d",  # duyệt
+    "issue_result": "k",  # kết quả
+    "return_result": "r",  # trả
+}
+
+
 def _int(value, default=1):
     try:
         return int(value)
@@ -94,6 +107,7 @@ def dossier(request, pk: int):
             "late": backoffice.is_late(found),
             "steps": list(found.procedure_version.steps.all()),
             "centres": _transfer_targets(found),
+            "access_keys": ACCESS_KEYS,
         },
     )
 
