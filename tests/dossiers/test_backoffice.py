@@ -115,7 +115,7 @@ def test_steps_move_forward_and_back(submitted, desk, specialist, leader):
     with pytest.raises(lifecycle.NotAllowed, match="last|cuối"):
         backoffice.forward(dossier=at_appraisal, actor=specialist)
     back = backoffice.send_back(dossier=at_appraisal, actor=specialist, reason="Cần xác minh lại")
-    assert back.current_step == "tiep-nhan" and back.assigned_to is None
+    assert back.current_step == "tiep-nhan" and back.assigned_to == desk  # back to the step's officer
     with pytest.raises(lifecycle.NotAllowed):
         backoffice.send_back(dossier=back, actor=leader, reason="x")
 
@@ -166,3 +166,26 @@ def test_return_by_post_needs_a_tracking_number(submitted, desk):
         dossier=submitted, actor=desk, channel="post", tracking_number="EB123456789VN"
     )
     assert returned.status == Status.RETURNED and returned.return_channel == "post" and returned.returned_at
+
+
+def test_steps_are_assigned_automatically_to_the_least_loaded_officer(submitted, desk, tree, specialist):
+    busy = specialist
+    free = OfficerRoleFactory(agency=tree["commune_pc"], role="specialist").user
+    other = Dossier.objects.create(
+        procedure_version=submitted.procedure_version, applicant=submitted.applicant, status=Status.IN_PROGRESS,
+        assigned_to=busy,
+    )  # fmt: skip
+    received = backoffice.receive(dossier=submitted, actor=desk)
+    assert received.assigned_to == desk  # the receiving officer holds the reception step
+    moved = backoffice.forward(dossier=received, actor=desk)
+    assert moved.current_step == "tham-dinh" and moved.assigned_to == free
+    event = DossierEvent.objects.filter(dossier=moved, action="forward").get()
+    assert event.data["assigned_automatically"] is True
+    assert other.assigned_to == busy
+
+
+def test_automatic_assignment_can_be_switched_off(submitted, desk, specialist, monkeypatch):
+    monkeypatch.setattr(backoffice, "AUTO_ASSIGN", False)
+    received = backoffice.receive(dossier=submitted, actor=desk)
+    assert received.assigned_to is None
+    assert backoffice.forward(dossier=received, actor=desk).assigned_to is None

@@ -23,6 +23,7 @@ from motcua.dossiers.models import Dossier, Status
 
 MAX_SUPPLEMENT_REQUESTS = int(os.environ.get("MOTCUA_MAX_SUPPLEMENT_REQUESTS", "1"))
 SUPPLEMENT_DAYS = int(os.environ.get("MOTCUA_SUPPLEMENT_WORKING_DAYS", "7"))
+AUTO_ASSIGN = os.environ.get("MOTCUA_AUTO_ASSIGN", "1").lower() in ("1", "true", "yes", "on")
 FINAL = (Status.RESOLVED, Status.RETURNED, Status.REFUSED, Status.STOPPED, Status.WITHDRAWN)
 
 
@@ -45,6 +46,30 @@ def _step_after(dossier: Dossier, code: str, offset: int):
     return steps[index] if 0 <= index < len(steps) else None
 
 
+def _auto_assignee(dossier: Dossier, step, actor):
+    """The officer who takes a step nobody was named for: the acting officer if they hold the
+    step's role, otherwise the holder of that role at the dossier's agencies with the fewest
+    dossiers in hand (ties by id)."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count
+
+    from motcua.accounts.selectors import has_role
+
+    agencies = [a for a in (dossier.competent_agency, dossier.receiving_agency) if a is not None]
+    if getattr(actor, "is_authenticated", False) and any(has_role(actor, step.role, a) for a in agencies):
+        return actor
+    ids = {a.pk for a in agencies}
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, is_officer=True, roles__role=step.role, roles__agency_id__in=ids)
+        .annotate(
+            load=Count("assigned_dossiers", filter=~Q(assigned_dossiers__status__in=FINAL), distinct=True)
+        )
+        .order_by("load", "pk")
+        .first()
+    )
+
+
 def _enter_step(ctx: Context, step) -> None:
     dossier = ctx.dossier
     dossier.current_step = step.code if step else ""
@@ -53,6 +78,11 @@ def _enter_step(ctx: Context, step) -> None:
         ctx.data.update(
             {"step": step.code, "step_name": step.name, "step_due_at": dossier.step_due_at.isoformat()}
         )
+    if step and AUTO_ASSIGN and not ctx.data.get("to_user"):
+        assignee = _auto_assignee(dossier, step, ctx.actor)
+        dossier.assigned_to = assignee
+        if assignee is not None:
+            ctx.data.update({"assigned_automatically": True, "to_name": str(assignee)})
 
 
 def _reason(ctx: Context, *, required: bool = True) -> str:
@@ -312,12 +342,12 @@ def _on_forward(ctx: Context) -> None:
     )
     if nxt is None and dossier.current_step:
         raise NotAllowed(_("This is the last step: approve and issue the result instead."))
-    _enter_step(ctx, nxt)
     to_user = ctx.data.get("to_user")
+    if not to_user:
+        dossier.assigned_to = None  # the next step's holder is chosen automatically (if enabled)
+    _enter_step(ctx, nxt)
     if to_user:
         _on_assign(ctx)
-    else:
-        dossier.assigned_to = None
 
 
 @lifecycle.effect("send_back")
@@ -326,8 +356,8 @@ def _on_send_back(ctx: Context) -> None:
     previous = _step_after(ctx.dossier, ctx.dossier.current_step, -1)
     if previous is None:
         raise NotAllowed(_("This is the first step; there is no step to send it back to."))
-    _enter_step(ctx, previous)
     ctx.dossier.assigned_to = None
+    _enter_step(ctx, previous)
 
 
 @lifecycle.effect("issue_result")
