@@ -224,28 +224,38 @@ def reusable_documents(applicant) -> list[Attachment]:
     return list(seen.values())
 
 
-@transaction.atomic
-def reuse_document(*, dossier: Dossier, document_code: str, source_id: int, actor) -> Attachment:
-    """Use a document from the citizen's data store instead of uploading it again (flagged)."""
+def _reuse_into_slot(*, dossier: Dossier, document_code: str, find, actor, **fields) -> Attachment:
+    """Put a document of the citizen's data store into a slot, replacing what was there.
+
+    ``find(applicant)`` returns the source or None; ``fields(source)`` describe the new row.
+    """
     if document_code not in _document_codes(dossier):
         raise FileRejected(_("This document is not part of the procedure."))
     locked = _editable(dossier)
-    source = next((a for a in reusable_documents(locked.applicant) if a.pk == source_id), None)
+    source = find(locked.applicant)
     if source is None:
         raise FileRejected(_("This document is not in your data store."))
     for old in locked.attachments.filter(document_code=document_code):
         _delete_attachment(old)
-    return Attachment.objects.create(
-        dossier=locked,
+    values = {name: value(source) for name, value in fields.items()}
+    return Attachment.objects.create(dossier=locked, document_code=document_code, uploaded_by=actor, **values)
+
+
+@transaction.atomic
+def reuse_document(*, dossier: Dossier, document_code: str, source_id: int, actor) -> Attachment:
+    """Use a document from the citizen's data store instead of uploading it again (flagged)."""
+    return _reuse_into_slot(
+        dossier=dossier,
         document_code=document_code,
-        file=source.file.name,
-        original_name=source.original_name,
-        content_type=source.content_type,
-        extension=source.extension,
-        size=source.size,
-        sha256=source.sha256,
-        reused_from=source,
-        uploaded_by=actor,
+        actor=actor,
+        find=lambda applicant: next((a for a in reusable_documents(applicant) if a.pk == source_id), None),
+        file=lambda a: a.file.name,
+        original_name=lambda a: a.original_name,
+        content_type=lambda a: a.content_type,
+        extension=lambda a: a.extension,
+        size=lambda a: a.size,
+        sha256=lambda a: a.sha256,
+        reused_from=lambda a: a,
     )
 
 
@@ -259,25 +269,18 @@ def reusable_results(applicant) -> list:
 @transaction.atomic
 def reuse_result(*, dossier: Dossier, document_code: str, result_id: int, actor) -> Attachment:
     """Use a signed result of an earlier dossier as a document of this one (flagged as reused)."""
-    if document_code not in _document_codes(dossier):
-        raise FileRejected(_("This document is not part of the procedure."))
-    locked = _editable(dossier)
-    result = next((r for r in reusable_results(locked.applicant) if r.pk == result_id), None)
-    if result is None:
-        raise FileRejected(_("This document is not in your data store."))
-    for old in locked.attachments.filter(document_code=document_code):
-        _delete_attachment(old)
-    return Attachment.objects.create(
-        dossier=locked,
+    return _reuse_into_slot(
+        dossier=dossier,
         document_code=document_code,
-        file=result.file.name,
-        original_name=f"{result.number}.pdf",
-        content_type="application/pdf",
-        extension=".pdf",
-        size=result.file.size if result.file else 0,
-        sha256=result.sha256,
-        reused_result=result,
-        uploaded_by=actor,
+        actor=actor,
+        find=lambda applicant: next((r for r in reusable_results(applicant) if r.pk == result_id), None),
+        file=lambda r: r.file.name,
+        original_name=lambda r: f"{r.number}.pdf",
+        content_type=lambda r: "application/pdf",
+        extension=lambda r: ".pdf",
+        size=lambda r: r.file.size if r.file else 0,
+        sha256=lambda r: r.sha256,
+        reused_result=lambda r: r,
     )
 
 
