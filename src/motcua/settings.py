@@ -30,14 +30,14 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG and not env_bool("MOTCUA_INSECURE_DEV_KEY", True):
-        raise RuntimeError("SECRET_KEY must be set in production")
-    # Only for local demos and tests; production sets SECRET_KEY (see docs/admin-guide.md).
+    # The built-in key is only for a machine that serves itself (the demo, tests): any public
+    # host name without SECRET_KEY is refused, so a deployment cannot run on a known key.
+    if set(ALLOWED_HOSTS) - {"127.0.0.1", "localhost", "testserver", "[::1]"}:
+        raise RuntimeError("Set SECRET_KEY: ALLOWED_HOSTS names a public host (docs/admin-guide.md)")
     SECRET_KEY = "insecure-dev-key-change-me-" + "0" * 32
-
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [

@@ -21,3 +21,14 @@ def test_text_fold_examples():
     assert fold("  ĐỒNG   Tháp ") == "dong thap"
     assert fold("Thủ tục 1.001193") == "thu tuc 1 001193"
     assert fold(None) == ""
+
+
+def test_a_public_host_without_secret_key_is_refused():
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
+    env.update({"ALLOWED_HOSTS": "dichvucong.tayninh.gov.vn", "DJANGO_SETTINGS_MODULE": "motcua.settings"})
+    result = subprocess.run([sys.executable, "-c", "import motcua.settings"], env=env, capture_output=True, text=True)
+    assert result.returncode != 0 and "SECRET_KEY" in result.stderr
