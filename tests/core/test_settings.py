@@ -30,5 +30,7 @@ def test_a_public_host_without_secret_key_is_refused():
 
     env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
     env.update({"ALLOWED_HOSTS": "dichvucong.tayninh.gov.vn", "DJANGO_SETTINGS_MODULE": "motcua.settings"})
-    result = subprocess.run([sys.executable, "-c", "import motcua.settings"], env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-c", "import motcua.settings"], env=env, capture_output=True, text=True
+    )
     assert result.returncode != 0 and "SECRET_KEY" in result.stderr
