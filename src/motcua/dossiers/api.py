@@ -20,12 +20,12 @@ from motcua.core import ratelimit
 from motcua.core.problem import problem_response
 from motcua.dossiers import lifecycle, selectors, services
 from motcua.dossiers.attachments import FileRejected
+from motcua.dossiers.conf import TRACK_LIMIT, TRACK_WINDOW
 from motcua.dossiers.models import Dossier
 from motcua.org.models import Agency
 
 router = Router(tags=["dossiers"])
 auth = ApiTokenAuth()
-TRACK_LIMIT, TRACK_WINDOW = 20, 15 * 60
 
 
 class AttachmentOut(Schema):
@@ -129,15 +129,8 @@ def create_dossier(request, payload: CreateIn):
         return _problems(422, _("Unknown procedure"), {"procedure_code": [_("No procedure with this code.")]})
     if request.user.assurance_level < version.min_assurance_level:
         return problem_response(status=403, title=_("This procedure needs an account verified with VNeID."))
-    from motcua.dossiers.views import _canonical_prefill, prefill_for
-
-    existing = Dossier.objects.filter(applicant=request.user, idempotency_key=key).first()
-    if existing:
-        return 200, _out(existing, request.user)
-    result = prefill_for(request.user, version)
-    prefilled = _canonical_prefill(version, result.values) if result and result.status == "ok" else {}
-    dossier, created = services.start_draft(
-        version=version, applicant=request.user, idempotency_key=key, prefilled=prefilled
+    dossier, created, _note = services.start_with_prefill(
+        version=version, applicant=request.user, idempotency_key=key
     )
     return (201 if created else 200), _out(dossier, request.user)
 
@@ -161,10 +154,8 @@ class AnswersIn(Schema):
     "/dossiers/{pk}/answers", auth=auth, response=DossierOut, summary="Save answers (canonical values)"
 )
 def save_answers(request, pk: int, payload: AnswersIn):
-    from motcua.dossiers.views import _eform
-
     dossier = _mine(request, pk)
-    eform = _eform(dossier)
+    eform = services.eform_for(dossier)
     unknown = [k for k in payload.answers if eform.field(k) is None]
     errors = {k: [_("This form has no such field.")] for k in unknown}
     merged = {**dossier.form_data, **payload.answers}
@@ -271,8 +262,6 @@ class PaymentOut(Schema):
     summary="Pay online or choose to pay at the desk",
 )
 def pay(request, pk: int, payload: PaymentIn):
-    from motcua.dossiers.views import _start_payment
-
     dossier = _mine(request, pk)
     try:
         if payload.method == "at_desk":
@@ -282,11 +271,13 @@ def pay(request, pk: int, payload: PaymentIn):
                 "fee_amount": dossier.fee_amount,
                 "redirect_url": None,
             }
-        url = _start_payment(request, dossier)
+        url = services.start_online_payment(
+            dossier=dossier, request=request, next_url=f"/ho-so/{dossier.pk}/kiem-tra/"
+        )
     except services.SubmissionError as exc:
         return _problems(409, _("The dossier can no longer be changed"), exc.errors)
     dossier.refresh_from_db()
-    redirect_url = None if dossier.fee_amount == 0 else request.build_absolute_uri(url)
+    redirect_url = request.build_absolute_uri(url) if url else None
     return {
         "payment_state": dossier.payment_state,
         "fee_amount": dossier.fee_amount,

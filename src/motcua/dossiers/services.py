@@ -90,6 +90,42 @@ def start_draft(
     return dossier, True
 
 
+def eform_for(dossier: Dossier):
+    """The e-form engine for this dossier, with its register values fixed (not editable)."""
+    from motcua.dossiers.eforms import EForm
+
+    prefilled = {k: dossier.form_data.get(k) for k in dossier.prefilled_fields}
+    return EForm(dossier.procedure_version.form_spec or {}, prefilled=prefilled)
+
+
+def start_with_prefill(*, version: ProcedureVersion, applicant, idempotency_key: str = ""):
+    """Start a draft filled from the population register (VNeID level-2 citizens only, and only
+    the fields the form uses). Returns ``(dossier, created, note)``; ``note`` tells the citizen
+    when the register could not help (down, person not found) — the form works anyway.
+    """
+    from motcua.dossiers.eforms import EForm
+    from motcua.registers.services import prefill
+
+    if idempotency_key:
+        existing = Dossier.objects.filter(applicant=applicant, idempotency_key=idempotency_key).first()
+        if existing:
+            return existing, False, ""
+    wanted = EForm(version.form_spec or {}).register_mapping()
+    result = (
+        prefill(personal_id=applicant.personal_id, assurance_level=applicant.assurance_level, wanted=wanted)
+        if wanted
+        else None
+    )
+    values = {}
+    if result is not None and result.status == "ok":
+        values = EForm(version.form_spec or {}, prefilled=result.values).prefilled_values()
+    dossier, created = start_draft(
+        version=version, applicant=applicant, idempotency_key=idempotency_key, prefilled=values
+    )
+    note = str(result.message) if result is not None and result.status != "ok" and result.message else ""
+    return dossier, created, note
+
+
 def _editable(dossier: Dossier, *, supplement: bool = False) -> Dossier:
     """Lock the dossier for a change by its applicant: a draft, or (for files) a dossier whose
     supplement was requested and whose deadline has not passed."""
@@ -395,6 +431,26 @@ def _notify_submitted(ctx: lifecycle.Context) -> None:
     from motcua.dossiers.notify import dossier_submitted
 
     dossier_submitted(ctx.dossier)
+
+
+def start_online_payment(*, dossier: Dossier, request, next_url: str) -> str | None:
+    """Fix the online fee and send the applicant to the payment gateway; returns the gateway URL,
+    or None for a free dossier. The IPN (payments' signal) marks the dossier paid."""
+    from motcua.payments import services as payments
+
+    dossier = choose_payment(dossier=dossier, at_desk=False)
+    if dossier.fee_amount == 0:
+        return None
+    payment = payments.create_payment(
+        amount=dossier.fee_amount,
+        description=f"Le phi ho so {dossier.procedure_version.procedure.code} #{dossier.pk}",
+        purpose_type="dossiers.dossier",
+        purpose_id=str(dossier.pk),
+        idempotency_key=f"dossier-{dossier.pk}-{dossier.fee_amount}",
+        next_url=next_url,
+    )
+    mark_payment_pending(dossier=dossier)
+    return payments.start_payment(payment=payment, request=request)
 
 
 @transaction.atomic

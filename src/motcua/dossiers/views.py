@@ -25,33 +25,11 @@ from motcua.org.models import Agency
 PREFILL_NOTE = "prefill-note-%s"
 
 
-def EForm(*args, **kwargs):  # noqa: N802 — imported lazily: the engine loads unit data
-    from motcua.dossiers.eforms import EForm as engine
-
-    return engine(*args, **kwargs)
-
-
-def _eform(dossier) -> EForm:
-    prefilled = {k: dossier.form_data.get(k) for k in dossier.prefilled_fields}
-    return EForm(dossier.procedure_version.form_spec or {}, prefilled=prefilled)
-
-
 def _own_draft(request, pk):
     dossier = selectors.dossier_for(request.user, pk)
     if dossier is None:
         raise Http404
     return dossier
-
-
-def prefill_for(user, version: ProcedureVersion):
-    """Ask the population register for what this form uses (level-2 citizens only)."""
-    from motcua.registers.services import prefill
-
-    eform = EForm(version.form_spec or {})
-    wanted = eform.register_mapping()
-    if not wanted:
-        return None
-    return prefill(personal_id=user.personal_id, assurance_level=user.assurance_level, wanted=wanted)
 
 
 @login_required
@@ -62,15 +40,12 @@ def start(request, code: str):
         raise Http404
     needs_eid = request.user.assurance_level < version.min_assurance_level
     if request.method == "POST" and not needs_eid:
-        key = request.POST.get("start_token", "")[:80]
-        result = prefill_for(request.user, version)
-        prefilled = _canonical_prefill(version, result.values) if result and result.status == "ok" else {}
-        dossier, _created = services.start_draft(
-            version=version, applicant=request.user, idempotency_key=key, prefilled=prefilled
+        dossier, _created, note = services.start_with_prefill(
+            version=version, applicant=request.user, idempotency_key=request.POST.get("start_token", "")[:80]
         )
         # The form itself marks prefilled answers; say something only when the register could not help.
-        if result is not None and result.status != "ok" and result.message:
-            request.session[PREFILL_NOTE % dossier.pk] = str(result.message)
+        if note:
+            request.session[PREFILL_NOTE % dossier.pk] = note
         return redirect("dossiers:step", pk=dossier.pk, index=0)
     return render(
         request,
@@ -86,18 +61,13 @@ def start(request, code: str):
     )
 
 
-def _canonical_prefill(version, values):
-    eform = EForm(version.form_spec or {}, prefilled=values)
-    return eform.prefilled_values() if hasattr(eform, "prefilled_values") else dict(values)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def step(request, pk: int, index: int):
     dossier = _own_draft(request, pk)
     if dossier.status != Status.DRAFT:
         return redirect("dossiers:detail", pk=pk)
-    eform = _eform(dossier)
+    eform = services.eform_for(dossier)
     if len(eform) == 0:
         return redirect("dossiers:review", pk=pk)
     if not 0 <= index < len(eform):
@@ -202,7 +172,7 @@ def review(request, pk: int):
     dossier = _own_draft(request, pk)
     if dossier.status != Status.DRAFT:
         return redirect("dossiers:detail", pk=pk)
-    eform = _eform(dossier)
+    eform = services.eform_for(dossier)
     problems: dict[str, list[str]] = {}
     if request.method == "POST":
         action = request.POST.get("action", "")
@@ -216,7 +186,10 @@ def review(request, pk: int):
                     )
                 dossier = services.set_receiving_agency(dossier=dossier, agency=agency)
             if action == "pay_online":
-                return HttpResponseRedirect(_start_payment(request, dossier))
+                url = services.start_online_payment(
+                    dossier=dossier, request=request, next_url=reverse("dossiers:review", args=[dossier.pk])
+                )
+                return HttpResponseRedirect(url or reverse("dossiers:review", args=[dossier.pk]))
             if action == "pay_at_desk":
                 services.choose_payment(dossier=dossier, at_desk=True)
                 return redirect("dossiers:review", pk=pk)
@@ -251,24 +224,6 @@ def review(request, pk: int):
         },
         status=400 if problems else 200,
     )
-
-
-def _start_payment(request, dossier) -> str:
-    from motcua.payments import services as payments
-
-    dossier = services.choose_payment(dossier=dossier, at_desk=False)
-    if dossier.fee_amount == 0:
-        return reverse("dossiers:review", args=[dossier.pk])
-    payment = payments.create_payment(
-        amount=dossier.fee_amount,
-        description=f"Le phi ho so {dossier.procedure_version.procedure.code} #{dossier.pk}",
-        purpose_type="dossiers.dossier",
-        purpose_id=str(dossier.pk),
-        idempotency_key=f"dossier-{dossier.pk}-{dossier.fee_amount}",
-        next_url=reverse("dossiers:review", args=[dossier.pk]),
-    )
-    services.mark_payment_pending(dossier=dossier)
-    return payments.start_payment(payment=payment, request=request)
 
 
 @login_required
@@ -356,7 +311,7 @@ def track(request):
     code = request.GET.get("code", "").strip()
     pin = request.GET.get("pin", "").strip()
     from motcua.core import ratelimit
-    from motcua.dossiers.api import TRACK_LIMIT, TRACK_WINDOW
+    from motcua.dossiers.conf import TRACK_LIMIT, TRACK_WINDOW
 
     result = None
     error = ""
