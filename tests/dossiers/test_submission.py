@@ -246,3 +246,18 @@ def test_per_copy_fees_follow_the_number_entered(version, citizen):
     assert services.online_fee(current, answers={"so_ban": "3"}) == 15000
     assert services.online_fee(current, answers={"so_ban": "abc"}) == 0
     assert services.online_fee(current, answers={"so_ban": "-2"}) == 0
+
+
+def test_a_retried_start_asks_the_register_once_and_says_when_it_cannot_help(version, citizen):
+    from motcua.registers.models import RegisterLookup
+
+    first, created, note = services.start_with_prefill(
+        version=version, applicant=citizen, idempotency_key="k9"
+    )
+    again, created_again, _ = services.start_with_prefill(
+        version=version, applicant=citizen, idempotency_key="k9"
+    )
+    assert created and not created_again and first.pk == again.pk
+    assert RegisterLookup.objects.count() == 1
+    assert note  # the citizen is not in this test's register: the form still works and says so
+    assert first.prefilled_fields == []
