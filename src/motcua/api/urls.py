@@ -65,7 +65,10 @@ def _mount() -> None:
     from motcua.core.api import router as core_router
     from motcua.desk.api import router as desk_router
     from motcua.dossiers.api import router as dossiers_router
+    from motcua.linked.api import router as linked_router
+    from motcua.meetings.api import router as meetings_router
     from motcua.org.api import router as org_router
+    from motcua.reform.api import router as reform_router
     from motcua.results.api import router as results_router
 
     api.add_router("", core_router)
@@ -75,6 +78,9 @@ def _mount() -> None:
     api.add_router("", dossiers_router)
     api.add_router("", desk_router)
     api.add_router("", results_router)
+    api.add_router("", linked_router)
+    api.add_router("", meetings_router)
+    api.add_router("", reform_router)
 
 
 _mount()
