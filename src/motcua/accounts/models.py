@@ -56,6 +56,8 @@ class OfficerRole(models.Model):
         PROVINCE_ADMIN = "province_admin", _("Province administrator")
         AUDITOR = "auditor", _("Auditor")
         COMMUNITY_HELPER = "community_helper", _("Community digital-technology team member")
+        MEETING_ORGANISER = "meeting_organiser", _("Meeting organiser")
+        REFORM_OFFICER = "reform_officer", _("Procedure control officer")
 
     user = models.ForeignKey(User, verbose_name=_("officer"), on_delete=models.CASCADE, related_name="roles")
     agency = models.ForeignKey(

@@ -5,6 +5,8 @@ Idempotent: running it again changes nothing and prints the logins again.
 
 from __future__ import annotations
 
+from importlib import import_module
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -33,6 +35,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Catalog: {report.as_dict()}")
         call_command("setup_signing")
         logins = build_demo_users()
+        for app in ("linked", "meetings", "reform"):
+            # Each app's demo module adds its own records and logins (before TOTP enrolment below).
+            logins += import_module(f"motcua.{app}.demo").build_demo()
         from motcua.accounts.demo_otp import DEMO_TOTP_SECRET, ensure_demo_totp
 
         officers = ensure_demo_totp()
