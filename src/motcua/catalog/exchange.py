@@ -164,11 +164,69 @@ def check_references(catalog: CatalogFile) -> list[Problem]:
             problems.append(
                 Problem(f"linked_groups[{i}].life_event", f"unknown life event {group.life_event}")
             )
+        if group.procedure and group.procedure not in procedure_codes:
+            problems.append(Problem(f"linked_groups[{i}].procedure", f"unknown procedure {group.procedure}"))
+        problems += _linked_field_problems(catalog, i, group)
         for j, member in enumerate(group.members):
             if member.procedure not in procedure_codes:
                 problems.append(
                     Problem(
                         f"linked_groups[{i}].members[{j}].procedure", f"unknown procedure {member.procedure}"
+                    )
+                )
+    return problems
+
+
+def _form_fields(proc) -> dict[str, Any]:
+    from motcua.catalog.schema import walk
+
+    return {f.name: f for step in proc.form.steps for f in walk(step.fields)} if proc.form else {}
+
+
+def _linked_field_problems(catalog: CatalogFile, i: int, group: LinkedGroupIn) -> list[Problem]:
+    """Field and document names a group hands on must exist in the forms of the file's procedures."""
+    problems: list[Problem] = []
+    in_file = {p.code: p for p in catalog.procedures}
+    application = in_file.get(group.procedure)
+    if application is None:
+        return problems
+    group_fields = _form_fields(application)
+    group_documents = {d.code for d in application.documents}
+    base = f"linked_groups[{i}]"
+    if group.bundle_field:
+        field = group_fields.get(group.bundle_field)
+        if field is None:
+            problems.append(
+                Problem(f"{base}.bundle_field", f"no field {group.bundle_field} in {group.procedure}")
+            )
+        elif {c.value for c in field.choices} != {b.code for b in group.bundles}:
+            problems.append(Problem(f"{base}.bundle_field", "the field's choices must be the bundles' codes"))
+    for j, member in enumerate(group.members):
+        target = in_file.get(member.procedure)
+        target_fields = _form_fields(target) if target else {}
+        target_documents = {d.code for d in target.documents} if target else set()
+        for name, source in member.inputs.items():
+            if target is not None and target.form.steps and name.split(".")[-1] not in target_fields:
+                problems.append(
+                    Problem(f"{base}.members[{j}].inputs.{name}", f"no field {name} in {member.procedure}")
+                )
+            if source.startswith("form.") and source[5:] not in group_fields:
+                problems.append(
+                    Problem(
+                        f"{base}.members[{j}].inputs.{name}", f"no field {source[5:]} in {group.procedure}"
+                    )
+                )
+        for name, source in member.documents.items():
+            if target is not None and name not in target_documents:
+                problems.append(
+                    Problem(
+                        f"{base}.members[{j}].documents.{name}", f"no document {name} in {member.procedure}"
+                    )
+                )
+            if source not in group_documents:
+                problems.append(
+                    Problem(
+                        f"{base}.members[{j}].documents.{name}", f"no document {source} in {group.procedure}"
                     )
                 )
     return problems
@@ -266,6 +324,9 @@ def _import_linked_group(item: LinkedGroupIn, report: ImportReport) -> None:
         "total_time": item.total_time,
         "total_time_unit": item.total_time_unit,
         "life_event": life_event,
+        "procedure": Procedure.objects.filter(code=item.procedure).first() if item.procedure else None,
+        "bundle_field": item.bundle_field,
+        "bundles": [b.model_dump(mode="json") for b in item.bundles],
     }
     if group is None:
         group = LinkedGroup.objects.create(code=item.code, **values)
@@ -287,6 +348,10 @@ def _import_linked_group(item: LinkedGroupIn, report: ImportReport) -> None:
             time_budget=member.time_budget,
             time_budget_unit=member.time_budget_unit,
             optional=member.optional,
+            inputs=member.inputs,
+            documents=member.documents,
+            outputs=member.outputs,
+            on_failure=member.on_failure,
         )
     for member in item.members:
         if member.depends_on:
@@ -372,6 +437,9 @@ def export_linked_group(group: LinkedGroup) -> LinkedGroupIn:
         total_time=group.total_time,
         total_time_unit=group.total_time_unit,
         life_event=group.life_event.code if group.life_event_id else "",
+        procedure=group.procedure.code if group.procedure_id else "",
+        bundle_field=group.bundle_field,
+        bundles=list(group.bundles),
         members=[
             LinkedMemberIn(
                 procedure=m.procedure.code,
@@ -380,6 +448,10 @@ def export_linked_group(group: LinkedGroup) -> LinkedGroupIn:
                 time_budget_unit=m.time_budget_unit,
                 optional=m.optional,
                 depends_on=[d.procedure.code for d in m.depends_on.all()],
+                inputs=dict(m.inputs),
+                documents=dict(m.documents),
+                outputs=dict(m.outputs),
+                on_failure=m.on_failure,
             )
             for m in members
         ],

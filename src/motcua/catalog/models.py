@@ -293,6 +293,17 @@ class LinkedGroup(models.Model):
     life_event = models.ForeignKey(
         LifeEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    procedure = models.ForeignKey(
+        Procedure,
+        verbose_name=_("application procedure"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="linked_groups",
+        help_text=_("Its e-form, documents and fees are the ones the applicant fills in once."),
+    )
+    bundle_field = models.CharField(_("e-form field with the applicant's choice"), max_length=60, blank=True)
+    bundles = models.JSONField(_("choices of procedures"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("linked procedure group")
@@ -316,6 +327,18 @@ class LinkedGroupMember(models.Model):
     )
     optional = models.BooleanField(_("the applicant may leave it out"), default=False)
     depends_on = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="+")
+    inputs = models.JSONField(_("data handed to this procedure"), default=dict, blank=True)
+    documents = models.JSONField(_("documents handed to this procedure"), default=dict, blank=True)
+    outputs = models.JSONField(_("data this procedure yields"), default=dict, blank=True)
+    on_failure = models.CharField(
+        _("when refused or stopped"),
+        max_length=20,
+        choices=[
+            ("skip_dependents", _("cancel only the procedures that need it")),
+            ("stop_group", _("stop the whole group")),
+        ],
+        default="skip_dependents",
+    )
 
     class Meta:
         ordering = ["group", "position"]

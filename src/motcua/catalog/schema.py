@@ -167,6 +167,14 @@ class FormStepIn(_Strict):
     fields: list[FormFieldIn] = Field(min_length=1)
 
 
+def walk(fields):
+    """Every field, including those inside repeating groups."""
+    for field in fields:
+        yield field
+        if field.fields:
+            yield from walk(field.fields)
+
+
 class FormSpecIn(_Strict):
     steps: list[FormStepIn] = Field(default_factory=list)
 
@@ -259,13 +267,68 @@ class ProcedureIn(_Strict):
         return self
 
 
+LINKED_INPUT = re.compile(r"^(form\.[a-z][a-z0-9_]*|stage\.\d\.\d{6}\.[a-z][a-z0-9_]*|value:.*)$")
+LINKED_TARGET = re.compile(r"^[a-z][a-z0-9_]*(\.\d{1,2}\.[a-z][a-z0-9_]*)?$")
+LINKED_OUTPUT = re.compile(
+    r"^(result\.(number|verification_url|signed_on)|dossier\.code|answers\.[a-z][a-z0-9_]*"
+    r"|register\.new_personal_id\([a-z][a-z0-9_]*,[a-z][a-z0-9_]*,[a-z][a-z0-9_]*\))$"
+)
+
+
 class LinkedMemberIn(_Strict):
+    """One stage of a linked group: a member procedure, its agency, time budget and data hand-off.
+
+    ``inputs`` fill the member's e-form: ``{"member_field": "form.<group field>" |
+    "stage.<procedure code>.<output>" | "value:<text>"}``. ``documents`` hand the group's files on:
+    ``{"member document code": "group document code"}``. ``outputs`` name what the stage yields for
+    later stages: ``result.number``, ``result.verification_url``, ``result.signed_on``,
+    ``dossier.code``, ``answers.<field>`` or ``register.new_personal_id(<name>,<birth date>,<sex>)``
+    (the population register assigns a personal ID number, e.g. to a newborn).
+    """
+
     procedure: str
     agency_kind: AgencyKind
     time_budget: Decimal = Field(ge=0, max_digits=6, decimal_places=1)
     time_budget_unit: TimeUnit = "working_days"
     optional: bool = False
     depends_on: list[str] = Field(default_factory=list, description="procedure codes that must finish first")
+    inputs: dict[str, str] = Field(default_factory=dict)
+    documents: dict[str, str] = Field(default_factory=dict)
+    outputs: dict[str, str] = Field(default_factory=dict)
+    on_failure: Literal["skip_dependents", "stop_group"] = Field(
+        default="skip_dependents",
+        description="when this stage is refused or stopped: cancel only the stages that need it, or the whole group",
+    )
+
+    @field_validator("inputs")
+    @classmethod
+    def _inputs(cls, value: dict[str, str]) -> dict[str, str]:
+        for target, source in value.items():
+            if not LINKED_TARGET.match(target):
+                raise ValueError(f"'{target}' is not a form field name (or <group>.<row>.<field>)")
+            if not LINKED_INPUT.match(source):
+                raise ValueError(
+                    f"'{source}' is not form.<field>, stage.<procedure>.<output> or value:<text>"
+                )
+        return value
+
+    @field_validator("outputs")
+    @classmethod
+    def _outputs(cls, value: dict[str, str]) -> dict[str, str]:
+        for name, source in value.items():
+            if not re.match(r"^[a-z][a-z0-9_]*$", name):
+                raise ValueError(f"'{name}' is not an output name")
+            if not LINKED_OUTPUT.match(source):
+                raise ValueError(f"'{source}' is not a known output source")
+        return value
+
+
+class LinkedBundleIn(_Strict):
+    """A choice the applicant may make, e.g. "link 3 procedures" (Decree 63/2024, group 2)."""
+
+    code: str = Field(min_length=1, max_length=40, pattern=SLUG)
+    label: str = Field(min_length=1, max_length=300)
+    members: list[str] = Field(min_length=1)
 
 
 class LinkedGroupIn(_Strict):
@@ -277,6 +340,13 @@ class LinkedGroupIn(_Strict):
     total_time: Decimal = Field(ge=0, max_digits=6, decimal_places=1)
     total_time_unit: TimeUnit = "working_days"
     life_event: str = ""
+    procedure: str = Field(
+        default="", description="the application procedure: its e-form, documents and fees are the group's"
+    )
+    bundle_field: str = Field(
+        default="", description="the e-form field holding the applicant's choice of bundle"
+    )
+    bundles: list[LinkedBundleIn] = Field(default_factory=list)
     members: list[LinkedMemberIn] = Field(min_length=2)
 
     @model_validator(mode="after")
@@ -284,13 +354,58 @@ class LinkedGroupIn(_Strict):
         codes = [m.procedure for m in self.members]
         if len(set(codes)) != len(codes):
             raise ValueError("a procedure appears twice in the group")
+        by_code = {m.procedure: m for m in self.members}
         for member in self.members:
             unknown = [c for c in member.depends_on if c not in codes]
             if unknown:
                 raise ValueError(
                     f"{member.procedure} depends on procedures not in the group: {', '.join(unknown)}"
                 )
+            for source in member.inputs.values():
+                if source.startswith("stage."):
+                    earlier = source.split(".")[1] + "." + source.split(".")[2]
+                    if earlier not in member.depends_on:
+                        raise ValueError(
+                            f"{member.procedure} reads {source} but does not depend on {earlier}"
+                        )
+                    output = source.split(".", 3)[3]
+                    if output not in by_code[earlier].outputs:
+                        raise ValueError(f"{earlier} has no output '{output}' (read by {member.procedure})")
+        _no_cycle(by_code)
+        if self.bundles and not self.bundle_field:
+            raise ValueError("bundles need a bundle_field")
+        required = {m.procedure for m in self.members if not m.optional}
+        for bundle in self.bundles:
+            chosen = set(bundle.members)
+            unknown = chosen - set(codes)
+            if unknown:
+                raise ValueError(
+                    f"bundle {bundle.code} names procedures not in the group: {', '.join(sorted(unknown))}"
+                )
+            if not required <= chosen:
+                raise ValueError(f"bundle {bundle.code} leaves out a required procedure")
+            for code in chosen:
+                missing = set(by_code[code].depends_on) - chosen
+                if missing:
+                    raise ValueError(f"bundle {bundle.code}: {code} needs {', '.join(sorted(missing))}")
         return self
+
+
+def _no_cycle(members: dict) -> None:
+    state: dict[str, int] = {}
+
+    def visit(code: str) -> None:
+        if state.get(code) == 1:
+            raise ValueError(f"the stages depend on each other in a circle (at {code})")
+        if state.get(code) == 2:
+            return
+        state[code] = 1
+        for dep in members[code].depends_on:
+            visit(dep)
+        state[code] = 2
+
+    for code in members:
+        visit(code)
 
 
 class CatalogFile(_Strict):

@@ -24,6 +24,7 @@ def scoped(user) -> QuerySet[Dossier]:
     agencies = visible_agencies(user).values("id")
     return (
         Dossier.objects.exclude(status=Status.DRAFT)
+        .filter(is_linked_application=False)  # officers act on its stages, not on the application
         .filter(Q(receiving_agency_id__in=agencies) | Q(competent_agency_id__in=agencies))
         .select_related("procedure_version__procedure", "receiving_agency", "applicant", "assigned_to")
     )

@@ -22,7 +22,9 @@ from motcua.dossiers.models import Dossier, DossierEvent, Status
 
 APPLICANT = "applicant"  # the citizen who files (or the helper acting for them)
 SYSTEM = "system"  # the scheduler, e.g. refusing a dossier whose supplement deadline passed
+EXTERNAL = "external_agency"  # another agency's own system, through the linked-procedure callback
 RESUME = "resume"  # target: back to the state the dossier was in when the supplement was requested
+COMPUTED = "computed"  # target: set by the action's effect (a linked application follows its stages)
 DESK, SPECIALIST, LEADER = "desk_officer", "specialist", "leader"
 ACTIVE = frozenset({Status.SUBMITTED, Status.SUPPLEMENT_REQUESTED, Status.RECEIVED, Status.IN_PROGRESS})
 
@@ -32,7 +34,8 @@ class Transition:
     """One row of the table: ``action`` from any of ``sources`` to ``target`` by ``roles``.
 
     ``target`` None keeps the state (e.g. an apology changes the appointment, not the state);
-    ``RESUME`` returns to the state the dossier had when the supplement was requested.
+    ``RESUME`` returns to the state the dossier had when the supplement was requested;
+    ``COMPUTED`` takes the state an effect put in ``Context.data["status"]``.
     ``form`` is the Circular 03/2025/TT-VPCP form the action issues, if any.
     """
 
@@ -51,12 +54,12 @@ def _t(action, sources, target, roles, form="", label=""):
 TRANSITIONS: tuple[Transition, ...] = (
     _t("submit", {Status.DRAFT}, Status.SUBMITTED, {APPLICANT}, label=_("Submit")),
     _t("withdraw", ACTIVE, Status.WITHDRAWN, {APPLICANT}, label=_("Withdraw")),
-    _t("receive", {Status.SUBMITTED}, Status.RECEIVED, {DESK}, "01", _("Receive")),
+    _t("receive", {Status.SUBMITTED}, Status.RECEIVED, {DESK, EXTERNAL}, "01", _("Receive")),
     _t(
         "request_supplement",
         {Status.SUBMITTED, Status.RECEIVED, Status.IN_PROGRESS},
         Status.SUPPLEMENT_REQUESTED,
-        {DESK, SPECIALIST},
+        {DESK, SPECIALIST, EXTERNAL},
         "02",
         _("Request a supplement"),
     ),
@@ -71,7 +74,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         "refuse",
         {Status.SUBMITTED, Status.SUPPLEMENT_REQUESTED, Status.RECEIVED, Status.IN_PROGRESS},
         Status.REFUSED,
-        {DESK, LEADER, SYSTEM},
+        {DESK, LEADER, SYSTEM, EXTERNAL},
         "03",
         _("Refuse"),
     ),
@@ -102,7 +105,28 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t("return_result", {Status.RESOLVED}, Status.RETURNED, {DESK}, label=_("Return the result")),
     _t("apologise", {Status.RECEIVED, Status.IN_PROGRESS}, None, {LEADER}, "04", _("Apologise and extend")),
     _t("stop", {Status.RECEIVED, Status.IN_PROGRESS}, Status.STOPPED, {LEADER}, "05", _("Stop processing")),
+    # Linked procedures: a stage's dossier is opened by the system when its stage starts; an
+    # agency working in its own system reports its result through the callback.
+    _t(
+        "open_stage", {Status.DRAFT}, Status.SUBMITTED, {SYSTEM}, label=_("Sent on by the linked application")
+    ),
+    _t(
+        "record_result",
+        {Status.RECEIVED, Status.IN_PROGRESS},
+        Status.RESOLVED,
+        {EXTERNAL},
+        label=_("Result reported by the agency's system"),
+    ),
+    _t(
+        "sync_linked",
+        frozenset(Status.values) - {Status.DRAFT},
+        COMPUTED,
+        {SYSTEM},
+        label=_("Status of the linked application updated"),
+    ),
 )
+# A linked application is never acted on directly: its stages' dossiers are.
+LINKED_APPLICATION_ACTIONS = frozenset({"submit", "sync_linked"})
 TABLE: dict[str, Transition] = {t.action: t for t in TRANSITIONS}
 
 
@@ -177,8 +201,12 @@ def allowed_actions(dossier: Dossier, actor) -> list[Transition]:
 
 
 def _may(dossier: Dossier, actor, t: Transition) -> bool:
+    if dossier.is_linked_application and t.action not in LINKED_APPLICATION_ACTIONS:
+        return False
     if actor is SYSTEM:
         return SYSTEM in t.roles
+    if actor is EXTERNAL:
+        return EXTERNAL in t.roles
     if APPLICANT in t.roles and _is_applicant(dossier, actor):
         return True
     officer_roles = t.roles - {APPLICANT, SYSTEM}
@@ -235,6 +263,8 @@ def transition(
             fn(context)
         if rule.target == RESUME:
             locked.status = _state_before_supplement(locked)
+        elif rule.target == COMPUTED:
+            locked.status = context.data["status"]
         elif rule.target is not None:
             locked.status = rule.target
         updated = Dossier.objects.filter(pk=locked.pk, lock_version=locked.lock_version).update(

@@ -135,6 +135,17 @@ class Dossier(models.Model):
     return_channel = models.CharField(_("result returned"), max_length=10, blank=True)
 
     idempotency_key = models.CharField(max_length=80, blank=True)
+    # Linked procedures (liên thông): the application is a parent dossier whose status is computed
+    # from one child dossier per stage; the linked app orchestrates them.
+    is_linked_application = models.BooleanField(_("linked application"), default=False)
+    linked_parent = models.ForeignKey(
+        "self",
+        verbose_name=_("linked application"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="linked_children",
+    )
     lock_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:

@@ -13,14 +13,16 @@ from motcua.dossiers.models import Dossier, DossierEvent, Status
 MY_PAGE_SIZE = 20
 
 
-def dossiers_of(user) -> QuerySet[Dossier]:
-    """The dossiers a citizen filed, or helped file, newest first."""
+def dossiers_of(user, *, with_stages: bool = True) -> QuerySet[Dossier]:
+    """The dossiers a citizen filed, or helped file, newest first. ``with_stages=False`` leaves out
+    the dossiers a linked application opened (they are listed on the application)."""
     from django.db.models import Q
 
-    return (
-        Dossier.objects.filter(Q(applicant=user) | Q(helper=user))
-        .select_related("procedure_version__procedure", "receiving_agency")
-        .order_by("-created_at", "-id")
+    qs = Dossier.objects.filter(Q(applicant=user) | Q(helper=user))
+    if not with_stages:
+        qs = qs.filter(linked_parent__isnull=True)
+    return qs.select_related("procedure_version__procedure", "receiving_agency").order_by(
+        "-created_at", "-id"
     )
 
 
@@ -28,7 +30,7 @@ def my_dossiers(user, *, page: int = 1) -> tuple[list[Dossier], bool]:
     """One page of the citizen's dossiers and whether there is a next page (bounded)."""
     page = max(1, page)
     start = (page - 1) * MY_PAGE_SIZE
-    rows = list(dossiers_of(user)[start : start + MY_PAGE_SIZE + 1])
+    rows = list(dossiers_of(user, with_stages=False)[start : start + MY_PAGE_SIZE + 1])
     return rows[:MY_PAGE_SIZE], len(rows) > MY_PAGE_SIZE
 
 

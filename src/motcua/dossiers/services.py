@@ -68,6 +68,9 @@ def start_draft(
         if existing:
             return existing, False
     competent = version.agencies.order_by("path").first()
+    from motcua.catalog.models import LinkedGroup
+
+    linked = LinkedGroup.objects.filter(procedure_id=version.procedure_id).exists()
     try:
         with transaction.atomic():
             dossier = Dossier.objects.create(
@@ -82,6 +85,7 @@ def start_draft(
                 form_data=dict(prefilled or {}),
                 prefilled_fields=sorted(prefilled or {}),
                 idempotency_key=idempotency_key,
+                is_linked_application=linked,
             )
     except IntegrityError:
         # The same key raced in from a retry: return the winner's dossier.
@@ -352,6 +356,11 @@ def choose_payment(*, dossier: Dossier, at_desk: bool) -> Dossier:
     return locked
 
 
+# Further checks other apps add (e.g. linked procedures check what each chosen stage needs):
+# each takes the dossier and returns {field: [messages]}.
+SUBMISSION_CHECKS: list = []
+
+
 def submission_problems(dossier: Dossier) -> dict[str, list[str]]:
     """Everything that still stops the dossier from being submitted, by field."""
     from motcua.dossiers.eforms import EForm
@@ -382,6 +391,9 @@ def submission_problems(dossier: Dossier) -> dict[str, list[str]]:
                 "The fee changed after you paid (you changed the number of copies). Set it back or pay the rest at the desk."
             )
         )
+    for check in SUBMISSION_CHECKS:
+        for name, messages in check(dossier).items():
+            problems.setdefault(name, []).extend(messages)
     return problems
 
 

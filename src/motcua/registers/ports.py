@@ -82,6 +82,13 @@ class PopulationRegister(ABC):
         register) is left out of the answer.
         """
 
+    def register_birth(self, *, full_name: str, birth_date: str, sex: str, province_code: str) -> str:
+        """Enter a newborn in the register and return the personal ID number it was given (cấp số
+        định danh cá nhân) — what the civil-status officer's software asks for when a birth is
+        registered. ``birth_date`` is ISO, ``sex`` "nam"/"nu" (or "M"/"F"), ``province_code`` the
+        three digits of the registering province. RegisterUnavailable when it cannot answer."""
+        raise RegisterUnavailable(f"the {self.code or 'configured'} register cannot register births")
+
 
 class Registry:
     """Adapters by code. ``@registry("builtin")`` on a :class:`PopulationRegister` subclass

@@ -160,3 +160,22 @@ def prefill(
     except Exception:  # pragma: no cover - a last guard: prefill never breaks the form
         logger.exception("prefill: unexpected error")
         return PrefillResult("unavailable", {}, "", _message("unavailable"))
+
+
+def register_birth(*, full_name: str, birth_date: str, sex: str) -> str:
+    """Ask the population register for a newborn's personal ID number (when a birth is
+    registered) and return it. ``MOTCUA_PERSONAL_ID_PROVINCE`` gives the province's three-digit
+    code (072 for Tây Ninh). Raises RegisterUnavailable, or ValueError for a bad date or name."""
+    import datetime as dt
+
+    from motcua.core import audit
+
+    if not full_name.strip():
+        raise ValueError("a newborn needs a name")
+    dt.date.fromisoformat(birth_date)
+    province = str(getattr(settings, "MOTCUA_PERSONAL_ID_PROVINCE", "072"))
+    number = get_register().register_birth(
+        full_name=full_name.strip(), birth_date=birth_date, sex=sex, province_code=province
+    )
+    audit.record(action="registers.birth", obj=None, changes={"personal_id_hash": hash_personal_id(number)})
+    return number

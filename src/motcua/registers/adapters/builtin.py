@@ -14,7 +14,7 @@ from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from motcua.registers.db import savepoint
-from motcua.registers.models import Resident
+from motcua.registers.models import Resident, Sex
 from motcua.registers.ports import PopulationRegister, RegisterUnavailable, check_fields, registry
 from motcua.registers.units import address_value, unit_names
 
@@ -42,6 +42,35 @@ class BuiltinRegister(PopulationRegister):
                 return self._lookup(personal_id, wanted)
         except DatabaseError as exc:
             raise RegisterUnavailable("the built-in register's database did not answer") from exc
+
+    def register_birth(self, *, full_name: str, birth_date: str, sex: str, province_code: str) -> str:
+        import datetime as dt
+        import secrets
+
+        from motcua.accounts.personal_id import FEMALE, MALE, build_personal_id
+
+        born = dt.date.fromisoformat(birth_date)
+        female = sex.lower() in ("nu", "f", "female", "nữ")
+        try:
+            with savepoint():
+                for _attempt in range(50):
+                    number = build_personal_id(
+                        province_code=province_code,
+                        sex=FEMALE if female else MALE,
+                        birth_year=born.year,
+                        serial=secrets.randbelow(1_000_000),
+                    )
+                    if not Resident.objects.filter(personal_id=number).exists():
+                        Resident.objects.create(
+                            personal_id=number,
+                            full_name=full_name,
+                            birth_date=born,
+                            sex=Sex.FEMALE if female else Sex.MALE,
+                        )
+                        return number
+        except DatabaseError as exc:
+            raise RegisterUnavailable("the built-in register's database did not answer") from exc
+        raise RegisterUnavailable("no free personal ID number found")
 
     def _lookup(self, personal_id: str, wanted: list[str]) -> dict[str, Any] | None:
         related = sorted(

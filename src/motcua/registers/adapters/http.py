@@ -14,6 +14,13 @@ Contract (docs/registers.md, "HTTP contract")::
     read timeout: not retried (the citizen is waiting), "unavailable"
 
 The answer is trimmed to the fields asked for, whatever the platform sends.
+
+Birth registration (the civil-status software asking for a newborn's personal ID number)::
+
+    POST {base}/citizens/births
+    {"full_name": "…", "birth_date": "2026-11-20", "sex": "nu", "province_code": "072"}
+
+    201 {"personal_id": "072326000123"}
 """
 
 from __future__ import annotations
@@ -35,6 +42,7 @@ from motcua.registers.ports import PopulationRegister, RegisterUnavailable, chec
 logger = logging.getLogger(__name__)
 
 LOOKUP_PATH = "/citizens/lookup"
+BIRTHS_PATH = "/citizens/births"
 RETRY_STATUSES = frozenset({500, 502, 503, 504})
 
 
@@ -78,6 +86,7 @@ class HttpRegister(PopulationRegister):
                 "of the data-exchange platform."
             )
         self.url = base_url.rstrip("/") + LOOKUP_PATH
+        self.births_url = base_url.rstrip("/") + BIRTHS_PATH
         self.token = token
         self.timeout = (connect_timeout, read_timeout)
         self.session = _session(retries, backoff)
@@ -127,3 +136,35 @@ class HttpRegister(PopulationRegister):
             # An answer about somebody else is worse than none.
             raise RegisterUnavailable("the register answered about another personal ID")
         return {key: data[key] for key in wanted if data.get(key) not in (None, "", [])}
+
+    def register_birth(self, *, full_name: str, birth_date: str, sex: str, province_code: str) -> str:
+        from motcua.accounts.personal_id import parse_personal_id
+
+        request_id = str(uuid.uuid4())
+        headers = {"Accept": "application/json", "X-Request-ID": request_id}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        try:
+            response = self.session.post(
+                self.births_url,
+                json={
+                    "full_name": full_name,
+                    "birth_date": birth_date,
+                    "sex": sex,
+                    "province_code": province_code,
+                },
+                headers=headers,
+                timeout=self.timeout,
+            )
+        except requests.RequestException as exc:
+            logger.warning("population register (births): %s (request %s)", type(exc).__name__, request_id)
+            raise RegisterUnavailable(f"no answer from the register ({type(exc).__name__})") from exc
+        if response.status_code not in (200, 201):
+            raise RegisterUnavailable(f"the register answered HTTP {response.status_code}")
+        try:
+            number = str(response.json().get("personal_id", ""))
+        except (ValueError, AttributeError) as exc:
+            raise RegisterUnavailable("the register's answer is not a JSON object") from exc
+        if not parse_personal_id(number).valid:
+            raise RegisterUnavailable("the register answered with an invalid personal ID number")
+        return number

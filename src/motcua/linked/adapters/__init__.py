@@ -1,0 +1,1 @@
+from motcua.linked.adapters import http, local  # noqa: F401
