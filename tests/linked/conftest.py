@@ -15,6 +15,7 @@ from tests.dossiers.files import image_bytes, upload
 
 _media = dossier_fixtures._media
 citizen = dossier_fixtures.citizen
+other_citizen = dossier_fixtures.other_citizen
 
 DEMO_CATALOG = (
     Path(__file__).resolve().parents[2] / "src" / "motcua" / "catalog" / "data" / "demo_catalog.json"

@@ -351,6 +351,10 @@ class EForm:
             raise IndexError(f"this form has no step {index}")
         return self.steps[index]
 
+    def required_field_names(self) -> set[str]:
+        """The top-level fields the form requires."""
+        return {name for name, (spec, _index) in self._fields.items() if spec.required}
+
     def field(self, name: str) -> FormFieldIn | None:
         entry = self._fields.get(name)
         return entry[0] if entry else None

@@ -14,7 +14,7 @@ from ninja import Router, Schema
 from motcua.accounts.api_auth import ApiTokenAuth
 from motcua.core.problem import problem_response
 from motcua.dossiers import selectors as dossier_selectors
-from motcua.linked import ports, selectors, services
+from motcua.linked import config, ports, selectors, services
 
 router = Router(tags=["linked procedures"])
 auth = ApiTokenAuth()
@@ -51,6 +51,8 @@ class GroupOut(Schema):
 
 
 def _group(group) -> dict:
+    members = list(group.members.all())
+    names = config.current_names(m.procedure.code for m in members)
     return {
         "code": group.code,
         "name": group.name,
@@ -64,7 +66,7 @@ def _group(group) -> dict:
         "members": [
             {
                 "procedure_code": m.procedure.code,
-                "procedure_name": m.procedure.name,
+                "procedure_name": names.get(m.procedure.code, ""),
                 "agency_kind": m.agency_kind,
                 "time_budget": m.time_budget,
                 "time_budget_unit": m.time_budget_unit,
@@ -72,7 +74,7 @@ def _group(group) -> dict:
                 "depends_on": [d.procedure.code for d in m.depends_on.all()],
                 "on_failure": m.on_failure,
             }
-            for m in group.members.all()
+            for m in members
         ],
     }
 

@@ -25,6 +25,15 @@ def current_version(procedure: Procedure) -> ProcedureVersion | None:
     return ProcedureVersion.objects.filter(procedure=procedure, is_current=True).first()
 
 
+def current_names(codes) -> dict[str, str]:
+    """Procedure code → the legal name of its current version."""
+    return dict(
+        ProcedureVersion.objects.filter(procedure__code__in=list(codes), is_current=True).values_list(
+            "procedure__code", "name"
+        )
+    )
+
+
 def chosen_members(group: LinkedGroup, answers: Mapping[str, Any]) -> list[LinkedGroupMember]:
     """The member procedures the applicant chose: the bundle named by the bundle field, or, for a
     group without bundles, every member."""

@@ -69,11 +69,13 @@ def stage_check(dossier: Dossier) -> dict[str, list[str]]:
     if group is None:
         return {"": [_("This linked procedure is not configured. Please contact the province.")]}
     problems: dict[str, list[str]] = {}
+    # A required field of the group's own form is already reported once by the form itself.
+    required = EForm(dossier.procedure_version.form_spec or {}).required_field_names()
     for member in config.chosen_members(group, dossier.form_data):
         version = config.current_version(member.procedure)
         if version is None:
             problems.setdefault("", []).append(
-                _("The procedure %(name)s cannot be filed at the moment.") % {"name": member.procedure.name}
+                _("The procedure %(name)s cannot be filed at the moment.") % {"name": member.procedure.code}
             )
             continue
         data, _missing = config.resolve_inputs(member.inputs, answers=dossier.form_data, outputs={})
@@ -82,6 +84,8 @@ def stage_check(dossier: Dossier) -> dict[str, list[str]]:
             target = from_group.get(field)
             if target is None:
                 continue  # filled from an earlier stage's result, or not the applicant's to give
+            if target in required and dossier.form_data.get(target) in (None, "", [], {}):
+                continue
             for message in messages:
                 text = _("%(procedure)s: %(message)s") % {"procedure": version.name, "message": message}
                 if text not in problems.get(target, []):
@@ -105,7 +109,7 @@ def start_application(application: Dossier, *, now: dt.datetime | None = None) -
                 application=application,
                 position=position,
                 procedure_code=member.procedure.code,
-                procedure_name=version.name if version else member.procedure.name,
+                procedure_name=version.name if version else member.procedure.code,
                 agency_kind=member.agency_kind,
                 agency=agency_for(member.agency_kind, application, version) if version else None,
                 depends_on=[d.procedure.code for d in member.depends_on.all()],
