@@ -136,6 +136,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Background work: tasks enqueued in the writing transaction form the outbox ------------
+# Run by `motcua periodic` after the dossier jobs (each returns a count it reports).
+MOTCUA_PERIODIC_JOBS = ["motcua.linked.services.retry_dispatches"]
+
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 # --- Cache (rate limits, lockouts): Redis shared by all app servers in production --------------

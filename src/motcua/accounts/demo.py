@@ -41,7 +41,7 @@ DEMO_CITIZENS = [
 ]
 
 
-def _commune_codes(name: str) -> tuple[str, str]:
+def commune_codes(name: str) -> tuple[str, str]:
     """Codes of (People's Committee, one-stop centre) of the commune called ``name``."""
     communes = org_demo.demo_communes()
     for index, commune in enumerate(communes, start=1):
@@ -50,7 +50,7 @@ def _commune_codes(name: str) -> tuple[str, str]:
     raise LookupError(f"commune {name!r} not found among the demo communes")
 
 
-def _officer(
+def ensure_officer(
     username: str, full_name: str, agency: Agency, roles: list[str], *, demo_hash, is_staff: bool = False
 ) -> User:
     user = User.objects.filter(username=username).first()
@@ -86,7 +86,7 @@ def build_demo_users() -> list[tuple[str, str, str]]:
         return hashed[0]
 
     by_code = {a.code: a for a in Agency.objects.filter(code__endswith=f".{org_demo.PROVINCE_LETTER}")}
-    tan_dong_pc_code, tan_dong_centre_code = _commune_codes(TAN_DONG_NAME)
+    tan_dong_pc_code, tan_dong_centre_code = commune_codes(TAN_DONG_NAME)
     root = by_code[org_demo.PROVINCE_PC_CODE]
     centre = by_code[org_demo.SERVICE_CENTRE_CODE]
     justice = by_code["000.00.04.H53"]
@@ -139,7 +139,7 @@ def build_demo_users() -> list[tuple[str, str, str]]:
             ),
         ]
         for username, full_name, agency, roles, is_staff, what in officers:
-            _officer(username, full_name, agency, roles, demo_hash=demo_hash, is_staff=is_staff)
+            ensure_officer(username, full_name, agency, roles, demo_hash=demo_hash, is_staff=is_staff)
             logins.append((username, DEMO_PASSWORD, f"{what} — {agency.name}"))
 
         for personal_id, full_name, level, what in DEMO_CITIZENS:
@@ -155,3 +155,8 @@ def build_demo_users() -> list[tuple[str, str, str]]:
                 )
             logins.append((personal_id, DEMO_PASSWORD, f"{what}: {full_name}"))
     return logins
+
+
+# Older names, kept for callers written before the public ones.
+_commune_codes = commune_codes
+_officer = ensure_officer

@@ -52,12 +52,14 @@ def demo_code(secret: str = DEMO_TOTP_SECRET, *, at: float | None = None, drift:
     return f"{generator.token():06d}"
 
 
-def ensure_demo_totp() -> list[tuple[str, str]]:
-    """Give each existing demo officer the demo TOTP device; ``[(username, secret), …]``."""
+def ensure_demo_totp(usernames=()) -> list[tuple[str, str]]:
+    """Give each existing demo officer (the base ones and ``usernames``, e.g. those other apps'
+    demos made) the demo TOTP device; ``[(username, secret), …]``. Citizens are skipped."""
     key = demo_key_hex()
     done: list[tuple[str, str]] = []
+    wanted = set(DEMO_OFFICERS) | set(usernames)
     with transaction.atomic():
-        for user in User.objects.filter(username__in=DEMO_OFFICERS, is_officer=True).order_by("pk"):
+        for user in User.objects.filter(username__in=wanted, is_officer=True).order_by("pk"):
             TOTPDevice.objects.update_or_create(
                 user=user,
                 name=DEMO_DEVICE_NAME,

@@ -40,7 +40,7 @@ class Command(BaseCommand):
             logins += import_module(f"motcua.{app}.demo").build_demo()
         from motcua.accounts.demo_otp import DEMO_TOTP_SECRET, ensure_demo_totp
 
-        officers = ensure_demo_totp()
+        officers = ensure_demo_totp(usernames=[username for username, _, _ in logins])
         self.stdout.write(self.style.SUCCESS("\nDemo accounts (http://127.0.0.1:8000/):"))
         width = max(len(u) for u, _, _ in logins)
         for username, password, description in logins:

@@ -34,7 +34,20 @@ class Command(BaseCommand):
 
         refused = refuse_expired_supplements()
         requeued = requeue_stale()
+        from django.conf import settings
+        from django.utils.module_loading import import_string
+
+        # Jobs of apps that build on dossiers (named in settings, so imports keep pointing one way).
+        extra = [
+            f"{path.rsplit('.', 1)[-1]}: {import_string(path)()}" for path in settings.MOTCUA_PERIODIC_JOBS
+        ]
         call_command("sweep_result_files", verbosity=0)
         self.stdout.write(
-            f"refused after the supplement deadline: {refused}; notifications re-queued: {requeued}"
+            "; ".join(
+                [
+                    f"refused after the supplement deadline: {refused}",
+                    f"notifications re-queued: {requeued}",
+                    *extra,
+                ]
+            )
         )
