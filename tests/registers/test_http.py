@@ -216,3 +216,46 @@ def test_timeout_setting():
     assert parse_timeout("1.5, 6") == (1.5, 6.0)
     with pytest.raises(ImproperlyConfigured):
         parse_timeout("soon")
+
+
+def test_a_birth_is_registered_over_http_and_the_number_checked(platform):
+    platform.then(201, {"personal_id": "072326000123"})
+    number = platform.adapter().register_birth(
+        full_name="Lê Bảo Ngọc", birth_date="2026-11-20", sex="nu", province_code="072"
+    )
+    assert number == "072326000123"
+    sent = platform.requests[0]
+    assert sent["path"].endswith("/citizens/births") and sent["headers"]["Authorization"] == "Bearer s3cret"
+    assert sent["json"] == {
+        "full_name": "Lê Bảo Ngọc",
+        "birth_date": "2026-11-20",
+        "sex": "nu",
+        "province_code": "072",
+    }
+
+
+@pytest.mark.parametrize("answer", [(201, {"personal_id": "12"}), (201, ["x"]), (409, {"error": "duplicate"})])
+def test_a_bad_birth_answer_is_unavailable(platform, answer):
+    platform.then(*answer)
+    with pytest.raises(RegisterUnavailable):
+        platform.adapter(retries=0).register_birth(
+            full_name="Lê Bảo Ngọc", birth_date="2026-11-20", sex="nu", province_code="072"
+        )
+
+
+@pytest.mark.django_db
+def test_the_builtin_register_gives_a_newborn_a_free_valid_number():
+    from motcua.accounts.personal_id import parse_personal_id
+    from motcua.registers.adapters.builtin import BuiltinRegister
+    from motcua.registers.models import Resident
+
+    first = BuiltinRegister().register_birth(
+        full_name="Lê Bảo Ngọc", birth_date="2026-11-20", sex="nu", province_code="072"
+    )
+    second = BuiltinRegister().register_birth(
+        full_name="Lê Bảo An", birth_date="2026-11-20", sex="nam", province_code="072"
+    )
+    info = parse_personal_id(first)
+    assert info.valid and info.birth_year == 2026 and first.startswith("0723")
+    assert second.startswith("0722") and first != second
+    assert Resident.objects.get(personal_id=first).full_name == "Lê Bảo Ngọc"
