@@ -130,3 +130,19 @@ def test_filing_through_the_api_opens_the_first_stage(client, citizen, catalog, 
     assert submitted.status_code == 200, submitted.content
     body = client.get(f"/api/v1/linked-applications/{pk}", **auth).json()
     assert [s["state"] for s in body["stages"]] == ["open", "waiting", "waiting"]
+
+
+def test_the_application_api_reads_a_bounded_number_of_queries(
+    client, citizen, application, officers, django_assert_max_num_queries
+):
+    for code in ("1.001193", "1.004222"):
+        stage = application.linked_stages.get(procedure_code=code)
+        process_to_result(stage.dossier, officers[code])
+    raw, _ = issue_token(user=citizen, name="app")
+    with django_assert_max_num_queries(12):
+        client.get(f"/api/v1/linked-applications/{application.pk}", HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+
+def test_a_member_procedure_page_links_to_the_group_application(client, catalog):
+    page = client.get("/thu-tuc/1.004222/").content.decode()
+    assert "/thu-tuc/2.000986/" in page

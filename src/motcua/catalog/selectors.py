@@ -209,7 +209,7 @@ def commune_procedure_count() -> int:
 
 
 def linked_groups() -> list[LinkedGroup]:
-    return list(LinkedGroup.objects.prefetch_related("members__procedure").all())
+    return list(LinkedGroup.objects.select_related("procedure").prefetch_related("members__procedure").all())
 
 
 def search_fold(text: str) -> str:
