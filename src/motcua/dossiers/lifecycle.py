@@ -119,7 +119,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     _t(
         "sync_linked",
-        frozenset(Status.values) - {Status.DRAFT},
+        ACTIVE | {Status.RESOLVED},  # a finished application never changes again
         COMPUTED,
         {SYSTEM},
         label=_("Status of the linked application updated"),
