@@ -234,7 +234,9 @@ def test_a_birth_is_registered_over_http_and_the_number_checked(platform):
     }
 
 
-@pytest.mark.parametrize("answer", [(201, {"personal_id": "12"}), (201, ["x"]), (409, {"error": "duplicate"})])
+@pytest.mark.parametrize(
+    "answer", [(201, {"personal_id": "12"}), (201, ["x"]), (409, {"error": "duplicate"})]
+)
 def test_a_bad_birth_answer_is_unavailable(platform, answer):
     platform.then(*answer)
     with pytest.raises(RegisterUnavailable):

@@ -318,10 +318,13 @@ def on_stage_dossier_changed(
     child: Dossier, action: str, *, comment: str = "", reported: dict | None = None
 ) -> None:
     """Move the stage of ``child`` on after ``action``, then the application (same transaction)."""
-    stage = Stage.objects.select_for_update().filter(dossier=child).first()
-    if stage is None:
+    found = Stage.objects.filter(dossier=child).values_list("pk", "application_id").first()
+    if found is None:
         return
-    application = Dossier.objects.select_for_update().get(pk=stage.application_id)
+    # Lock the application before any stage: two agencies finishing at once queue here instead of
+    # each holding a stage the other needs (a deadlock on PostgreSQL).
+    application = Dossier.objects.select_for_update().get(pk=found[1])
+    stage = Stage.objects.select_for_update().get(pk=found[0])
     now = timezone.now()
     if action == "request_supplement":
         stage.state, stage.reason = StageState.SUPPLEMENT, comment
