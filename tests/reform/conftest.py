@@ -24,8 +24,13 @@ MARRIAGE.update(
         "documents": [
             {"code": "to-khai", "name": "Tờ khai", "originals": 1, "requirement": "required"},
             {"code": "cccd", "name": "Bản sao căn cước", "copies": 1, "requirement": "required"},
-            {"code": "giay-ly-hon", "name": "Bản sao chứng thực quyết định ly hôn", "copies": 1,
-             "requirement": "conditional", "condition": "đã ly hôn"},
+            {
+                "code": "giay-ly-hon",
+                "name": "Bản sao chứng thực quyết định ly hôn",
+                "copies": 1,
+                "requirement": "conditional",
+                "condition": "đã ly hôn",
+            },
         ],
         "fees": [{"name": "Lệ phí", "channel": "in_person", "amount": 10000}],
         "form": {
@@ -52,12 +57,18 @@ def tree(db):
     province = AdministrativeUnit.objects.create(
         code="80", name="Tây Ninh", level="province", valid_from=dt.date(2025, 7, 1)
     )
-    root = Agency.objects.create(code="000.00.00.H53", name="UBND tỉnh Tây Ninh", kind="province_pc", unit=province)
+    root = Agency.objects.create(
+        code="000.00.00.H53", name="UBND tỉnh Tây Ninh", kind="province_pc", unit=province
+    )
     justice = Agency.objects.create(
         code="000.00.04.H53", name="Sở Tư pháp", kind="department", unit=province, parent=root
     )
     land = Agency.objects.create(
-        code="000.00.07.H53", name="Sở Nông nghiệp và Môi trường", kind="department", unit=province, parent=root
+        code="000.00.07.H53",
+        name="Sở Nông nghiệp và Môi trường",
+        kind="department",
+        unit=province,
+        parent=root,
     )
     commune = Agency.objects.create(
         code="000.08.40.H53", name="UBND xã Tân Đông", kind="commune_pc", unit=province, parent=root
@@ -104,7 +115,9 @@ def hourly(people):
 def plan(people, tree):
     from motcua.reform import services
 
-    return services.create_plan(year=2026, title="Kế hoạch rà soát 2026", owner=tree["root"], actor=people["reform"])
+    return services.create_plan(
+        year=2026, title="Kế hoạch rà soát 2026", owner=tree["root"], actor=people["reform"]
+    )
 
 
 @pytest.fixture

@@ -19,15 +19,20 @@ subjects = st.integers(min_value=0, max_value=5_000_000)
 
 
 def sheet(lines, rate, fees, freq, subjects):
-    return cost.compute_sheet(lines=lines, hourly_value_vnd=rate, fees_vnd=fees, frequency=freq, subjects=subjects)
+    return cost.compute_sheet(
+        lines=lines, hourly_value_vnd=rate, fees_vnd=fees, frequency=freq, subjects=subjects
+    )
 
 
 @given(lines, lines, rate, money, money, frequency, subjects)
 def test_before_minus_after_is_the_saving(before_lines, after_lines, rate, fee_before, fee_after, freq, n):
     comparison = cost.Comparison(
-        before=sheet(before_lines, rate, fee_before, freq, n), after=sheet(after_lines, rate, fee_after, freq, n)
+        before=sheet(before_lines, rate, fee_before, freq, n),
+        after=sheet(after_lines, rate, fee_after, freq, n),
     )
-    assert comparison.yearly_saving_vnd == comparison.before.yearly_cost_vnd - comparison.after.yearly_cost_vnd
+    assert (
+        comparison.yearly_saving_vnd == comparison.before.yearly_cost_vnd - comparison.after.yearly_cost_vnd
+    )
     assert comparison.unit_saving_vnd == comparison.before.unit_cost_vnd - comparison.after.unit_cost_vnd
     assert isinstance(comparison.yearly_saving_vnd, int)
 

@@ -59,14 +59,20 @@ def test_the_question_bank_is_loaded_by_the_migration_and_versioned():
 
 def test_an_hourly_value_without_a_source_is_refused(people):
     with pytest.raises(ReformError) as caught:
-        services.set_hourly_value(year=2025, value_vnd=40000, source="  ", source_date=TODAY, actor=people["reform"])
+        services.set_hourly_value(
+            year=2025, value_vnd=40000, source="  ", source_date=TODAY, actor=people["reform"]
+        )
     assert caught.value.field == "source"
     assert not HourlyValue.objects.exists()
 
 
 def test_a_new_hourly_value_becomes_the_only_default(hourly, people):
     newer = services.set_hourly_value(
-        year=2026, value_vnd=45000, source="Niên giám thống kê 2026", source_date=TODAY, actor=people["reform"]
+        year=2026,
+        value_vnd=45000,
+        source="Niên giám thống kê 2026",
+        source_date=TODAY,
+        actor=people["reform"],
     )
     assert selectors.default_hourly_value() == newer
     assert HourlyValue.objects.filter(is_default=True).count() == 1
@@ -75,7 +81,9 @@ def test_a_new_hourly_value_becomes_the_only_default(hourly, people):
 @pytest.mark.parametrize("value", [-1, 0, "abc"])
 def test_a_negative_or_zero_hourly_value_is_refused(people, value):
     with pytest.raises(ReformError):
-        services.set_hourly_value(year=2025, value_vnd=value, source="x", source_date=TODAY, actor=people["reform"])
+        services.set_hourly_value(
+            year=2025, value_vnd=value, source="x", source_date=TODAY, actor=people["reform"]
+        )
 
 
 def test_only_reform_officers_set_the_hourly_value(people):
@@ -94,8 +102,12 @@ def test_only_a_reform_officer_creates_a_plan(tree, people):
 def test_assigning_an_unknown_procedure_is_refused(plan, tree, people):
     with pytest.raises(ReformError) as caught:
         services.assign(
-            plan=plan, procedure_code="9.999999", agency=tree["justice"], team="department",
-            due_date=dt.date(2026, 6, 1), actor=people["reform"],
+            plan=plan,
+            procedure_code="9.999999",
+            agency=tree["justice"],
+            team="department",
+            due_date=dt.date(2026, 6, 1),
+            actor=people["reform"],
         )
     assert caught.value.field == "procedure"
 
@@ -116,10 +128,16 @@ def test_assignments_are_listed_for_the_right_people(dept_assignment, team_assig
 # --- assessment
 
 
-def test_a_second_assessment_of_the_same_version_in_one_plan_is_refused(assessment, plan, procedure, tree, people):
+def test_a_second_assessment_of_the_same_version_in_one_plan_is_refused(
+    assessment, plan, procedure, tree, people
+):
     other = services.assign(
-        plan=plan, procedure_code=procedure.code, agency=tree["land"], team="department",
-        due_date=dt.date(2026, 6, 1), actor=people["reform"],
+        plan=plan,
+        procedure_code=procedure.code,
+        agency=tree["land"],
+        team="department",
+        due_date=dt.date(2026, 6, 1),
+        actor=people["reform"],
     )
     with pytest.raises(ReformError) as caught:
         services.start_assessment(assignment=other, actor=people["other_dept"])
@@ -130,8 +148,12 @@ def test_a_second_assessment_of_the_same_version_in_one_plan_is_refused(assessme
 def test_the_same_version_may_be_assessed_in_another_plan(assessment, procedure, tree, people):
     plan2 = services.create_plan(year=2027, title="2027", owner=tree["root"], actor=people["reform"])
     a2 = services.assign(
-        plan=plan2, procedure_code=procedure.code, agency=tree["justice"], team="department",
-        due_date=dt.date(2027, 6, 1), actor=people["reform"],
+        plan=plan2,
+        procedure_code=procedure.code,
+        agency=tree["justice"],
+        team="department",
+        due_date=dt.date(2027, 6, 1),
+        actor=people["reform"],
     )
     assert services.start_assessment(assignment=a2, actor=people["dept"]).version == assessment.version
 
@@ -152,41 +174,61 @@ def test_answers_per_document_with_reason_proposal_and_legal_reference(assessmen
     written = services.save_answers(
         assessment=assessment,
         answers=[
-            {"question": "R-DOC-DATA", "item": "cccd", "value": "yes", "reason": "CSDL dân cư",
-             "proposal": "Bỏ bản sao căn cước", "legal_ref": "Điều 22 NĐ 123/2015"},
+            {
+                "question": "R-DOC-DATA",
+                "item": "cccd",
+                "value": "yes",
+                "reason": "CSDL dân cư",
+                "proposal": "Bỏ bản sao căn cước",
+                "legal_ref": "Điều 22 NĐ 123/2015",
+            },
             {"question": "N1", "item": "", "value": "yes", "reason": "Xác nhận tình trạng hôn nhân"},
         ],
         actor=people["dept"],
     )
     assert written == 2
     answer = Answer.objects.get(question__code="R-DOC-DATA")
-    assert (answer.item, answer.proposal, answer.legal_ref) == ("cccd", "Bỏ bản sao căn cước", "Điều 22 NĐ 123/2015")
+    assert (answer.item, answer.proposal, answer.legal_ref) == (
+        "cccd",
+        "Bỏ bản sao căn cước",
+        "Điều 22 NĐ 123/2015",
+    )
 
 
 def test_a_no_without_a_reason_is_refused(assessment, people):
     with pytest.raises(ReformError) as caught:
-        services.save_answers(assessment=assessment, answers=[{"question": "R-TIME", "value": "no"}], actor=people["dept"])
+        services.save_answers(
+            assessment=assessment, answers=[{"question": "R-TIME", "value": "no"}], actor=people["dept"]
+        )
     assert caught.value.field == "R-TIME|"
 
 
 def test_an_answer_for_an_item_the_version_does_not_have_is_refused(assessment, people):
     with pytest.raises(ReformError):
         services.save_answers(
-            assessment=assessment, answers=[{"question": "R-DOC", "item": "nope", "value": "yes"}], actor=people["dept"]
+            assessment=assessment,
+            answers=[{"question": "R-DOC", "item": "nope", "value": "yes"}],
+            actor=people["dept"],
         )
 
 
 def test_a_submitted_assessment_is_frozen(assessment, people):
-    services.save_answers(assessment=assessment, answers=[{"question": "N1", "value": "yes"}], actor=people["dept"])
+    services.save_answers(
+        assessment=assessment, answers=[{"question": "N1", "value": "yes"}], actor=people["dept"]
+    )
     services.submit_assessment(assessment=assessment, actor=people["dept"])
     with pytest.raises(ReformError):
-        services.save_answers(assessment=assessment, answers=[{"question": "N2", "value": "yes"}], actor=people["dept"])
+        services.save_answers(
+            assessment=assessment, answers=[{"question": "N2", "value": "yes"}], actor=people["dept"]
+        )
 
 
 # --- observations and the lower-average rule
 
 
-@pytest.mark.parametrize(("hours", "money", "field"), [("-1", 0, "hours"), ("1", -500, "money_vnd"), ("x", 0, "hours")])
+@pytest.mark.parametrize(
+    ("hours", "money", "field"), [("-1", 0, "hours"), ("1", -500, "money_vnd"), ("x", 0, "hours")]
+)
 def test_negative_hours_or_money_are_refused(team_assignment, people, hours, money, field):
     with pytest.raises(ReformError) as caught:
         observe(team_assignment, people["community"], "travel", hours, money)
@@ -218,9 +260,15 @@ def test_dossier_count_counts_filed_dossiers_of_the_year_only(procedure, tree):
     version = ProcedureVersion.objects.get(procedure=procedure, is_current=True)
     citizen = CitizenFactory()
     stamp = dt.datetime(2025, 6, 1, 3, tzinfo=dt.UTC)
-    for status, submitted in (("received", stamp), ("returned", stamp), ("draft", None),
-                              ("received", dt.datetime(2024, 6, 1, tzinfo=dt.UTC))):
-        Dossier.objects.create(procedure_version=version, applicant=citizen, status=status, submitted_at=submitted)
+    for status, submitted in (
+        ("received", stamp),
+        ("returned", stamp),
+        ("draft", None),
+        ("received", dt.datetime(2024, 6, 1, tzinfo=dt.UTC)),
+    ):
+        Dossier.objects.create(
+            procedure_version=version, applicant=citizen, status=status, submitted_at=submitted
+        )
     assert selectors.dossier_count(procedure, 2025) == 2
     assert selectors.dossier_count(procedure, 2024) == 1
 
@@ -228,12 +276,23 @@ def test_dossier_count_counts_filed_dossiers_of_the_year_only(procedure, tree):
 def test_overriding_the_number_of_people_needs_a_source(before_sheet, people):
     with pytest.raises(ReformError) as caught:
         services.update_cost_sheet(
-            sheet=before_sheet, lines={}, fees_vnd=10000, frequency="1", subjects=5000, subjects_source="", actor=people["dept"]
+            sheet=before_sheet,
+            lines={},
+            fees_vnd=10000,
+            frequency="1",
+            subjects=5000,
+            subjects_source="",
+            actor=people["dept"],
         )
     assert caught.value.field == "subjects_source"
     services.update_cost_sheet(
-        sheet=before_sheet, lines={"travel": {"hours": "2.5", "out_of_pocket_vnd": "25000"}}, fees_vnd=10000,
-        frequency="1", subjects=5000, subjects_source="Báo cáo Sở Tư pháp 2025", actor=people["dept"],
+        sheet=before_sheet,
+        lines={"travel": {"hours": "2.5", "out_of_pocket_vnd": "25000"}},
+        fees_vnd=10000,
+        frequency="1",
+        subjects=5000,
+        subjects_source="Báo cáo Sở Tư pháp 2025",
+        actor=people["dept"],
     )
     before_sheet.refresh_from_db()
     assert (before_sheet.subjects, before_sheet.subjects_source) == (5000, "Báo cáo Sở Tư pháp 2025")
@@ -243,8 +302,13 @@ def test_overriding_the_number_of_people_needs_a_source(before_sheet, people):
 def test_negative_cost_lines_are_refused(before_sheet, people):
     with pytest.raises(ReformError):
         services.update_cost_sheet(
-            sheet=before_sheet, lines={"travel": {"hours": "-2", "out_of_pocket_vnd": "0"}}, fees_vnd=0,
-            frequency="1", subjects=0, subjects_source="", actor=people["dept"],
+            sheet=before_sheet,
+            lines={"travel": {"hours": "-2", "out_of_pocket_vnd": "0"}},
+            fees_vnd=0,
+            frequency="1",
+            subjects=0,
+            subjects_source="",
+            actor=people["dept"],
         )
 
 
@@ -265,17 +329,44 @@ def test_a_proposal_is_a_draft_version_in_the_catalog(proposal):
 
 def test_changes_are_applied_to_the_draft_and_the_saving_is_shown(proposal, people):
     services.update_cost_sheet(
-        sheet=proposal.assessment.cost_sheets.get(kind="before"), lines={
-            "travel": {"hours": "2.5", "out_of_pocket_vnd": "25000"}, "prepare": {"hours": "4", "out_of_pocket_vnd": "10000"}},
-        fees_vnd=10000, frequency="1", subjects=1000, subjects_source="Báo cáo 2025", actor=people["dept"],
+        sheet=proposal.assessment.cost_sheets.get(kind="before"),
+        lines={
+            "travel": {"hours": "2.5", "out_of_pocket_vnd": "25000"},
+            "prepare": {"hours": "4", "out_of_pocket_vnd": "10000"},
+        },
+        fees_vnd=10000,
+        frequency="1",
+        subjects=1000,
+        subjects_source="Báo cáo 2025",
+        actor=people["dept"],
     )
-    services.add_change(proposal=proposal, kind="replace_by_data", target="cccd", data_source="CSDL quốc gia về dân cư",
-                        reason="Đã có dữ liệu", actor=people["dept"])
-    services.add_change(proposal=proposal, kind="shorten_time", value="1", reason="Tra cứu dữ liệu điện tử", actor=people["dept"])
+    services.add_change(
+        proposal=proposal,
+        kind="replace_by_data",
+        target="cccd",
+        data_source="CSDL quốc gia về dân cư",
+        reason="Đã có dữ liệu",
+        actor=people["dept"],
+    )
+    services.add_change(
+        proposal=proposal,
+        kind="shorten_time",
+        value="1",
+        reason="Tra cứu dữ liệu điện tử",
+        actor=people["dept"],
+    )
     after = proposal.assessment.cost_sheets.get(kind="after")
     services.update_cost_sheet(
-        sheet=after, lines={"travel": {"hours": "0.5", "out_of_pocket_vnd": "0"}, "prepare": {"hours": "1", "out_of_pocket_vnd": "0"}},
-        fees_vnd=10000, frequency="1", subjects=1000, subjects_source="Báo cáo 2025", actor=people["dept"],
+        sheet=after,
+        lines={
+            "travel": {"hours": "0.5", "out_of_pocket_vnd": "0"},
+            "prepare": {"hours": "1", "out_of_pocket_vnd": "0"},
+        },
+        fees_vnd=10000,
+        frequency="1",
+        subjects=1000,
+        subjects_source="Báo cáo 2025",
+        actor=people["dept"],
     )
     proposal.refresh_from_db()
     side = selectors.side_by_side(proposal)
@@ -292,35 +383,63 @@ def test_changes_are_applied_to_the_draft_and_the_saving_is_shown(proposal, peop
 
 
 def test_a_change_that_is_not_a_cut_is_refused(proposal, people):
-    for kind, target, value in (("shorten_time", "", "3"), ("shorten_time", "", "-1"), ("cut_fee", "0", "20000"),
-                                ("raise_online", "", "none"), ("remove_document", "nope", "")):
+    for kind, target, value in (
+        ("shorten_time", "", "3"),
+        ("shorten_time", "", "-1"),
+        ("cut_fee", "0", "20000"),
+        ("raise_online", "", "none"),
+        ("remove_document", "nope", ""),
+    ):
         with pytest.raises(ReformError):
-            services.add_change(proposal=proposal, kind=kind, target=target, value=value, reason="r", actor=people["dept"])
+            services.add_change(
+                proposal=proposal, kind=kind, target=target, value=value, reason="r", actor=people["dept"]
+            )
     assert not proposal.changes.exists()
 
 
 def test_a_cut_fee_updates_the_after_sheet(proposal, people):
-    services.add_change(proposal=proposal, kind="cut_fee", target="0", value="5000", reason="Giảm lệ phí", actor=people["dept"])
+    services.add_change(
+        proposal=proposal,
+        kind="cut_fee",
+        target="0",
+        value="5000",
+        reason="Giảm lệ phí",
+        actor=people["dept"],
+    )
     assert proposal.assessment.cost_sheets.get(kind="after").fees_vnd == 5000
     assert proposal.assessment.cost_sheets.get(kind="before").fees_vnd == 10000
 
 
-def test_a_proposal_on_a_procedure_already_republished_is_refused(before_sheet, assessment, procedure, people):
+def test_a_proposal_on_a_procedure_already_republished_is_refused(
+    before_sheet, assessment, procedure, people
+):
     from motcua.catalog import services as catalog_services
 
     draft = catalog_services.create_draft(procedure=procedure)
     catalog_services.publish_version(version=draft)
     with pytest.raises(ReformError) as caught:
-        services.create_proposal(assessment=assessment, action="simplify", authority="province", reasons="r",
-                                 legal_instrument="x", actor=people["dept"])
+        services.create_proposal(
+            assessment=assessment,
+            action="simplify",
+            authority="province",
+            reasons="r",
+            legal_instrument="x",
+            actor=people["dept"],
+        )
     assert "republished" in caught.value.message or "công bố lại" in caught.value.message
     assert not Proposal.objects.exists()
 
 
 def test_a_recommendation_to_a_ministry_names_the_ministry(before_sheet, assessment, people):
     with pytest.raises(ReformError) as caught:
-        services.create_proposal(assessment=assessment, action="simplify", authority="ministry", reasons="r",
-                                 legal_instrument="x", actor=people["dept"])
+        services.create_proposal(
+            assessment=assessment,
+            action="simplify",
+            authority="ministry",
+            reasons="r",
+            legal_instrument="x",
+            actor=people["dept"],
+        )
     assert caught.value.field == "ministry"
 
 
@@ -330,23 +449,35 @@ def test_a_recommendation_to_a_ministry_names_the_ministry(before_sheet, assessm
 def test_follow_up_goes_one_stage_at_a_time_and_republishes_through_the_catalog(proposal, people):
     reform = people["reform"]
     with pytest.raises(ReformError):
-        services.advance_proposal(proposal=proposal, to="legal_issued", on=TODAY, reference="QĐ 1", actor=reform)
+        services.advance_proposal(
+            proposal=proposal, to="legal_issued", on=TODAY, reference="QĐ 1", actor=reform
+        )
     with pytest.raises(ReformError):
         services.advance_proposal(proposal=proposal, to="approved", on=TODAY, actor=people["dept"])
     services.advance_proposal(proposal=proposal, to="approved", on=TODAY, actor=reform)
     with pytest.raises(ReformError) as caught:
         services.advance_proposal(proposal=proposal, to="legal_issued", on=TODAY, reference="", actor=reform)
     assert caught.value.field == "reference"
-    services.advance_proposal(proposal=proposal, to="legal_issued", on=TODAY, reference="QĐ 12/2026/QĐ-UBND", actor=reform)
+    services.advance_proposal(
+        proposal=proposal, to="legal_issued", on=TODAY, reference="QĐ 12/2026/QĐ-UBND", actor=reform
+    )
     with pytest.raises(ReformError):
-        services.add_change(proposal=proposal, kind="shorten_time", value="1", reason="r", actor=people["dept"])
+        services.add_change(
+            proposal=proposal, kind="shorten_time", value="1", reason="r", actor=people["dept"]
+        )
     services.advance_proposal(proposal=proposal, to="republished", on=TODAY, actor=reform)
     proposal.refresh_from_db()
     assert proposal.after_version.is_current and proposal.after_version.status == "published"
     services.advance_proposal(proposal=proposal, to="applied", on=TODAY, actor=reform)
     proposal.refresh_from_db()
     assert proposal.status == "applied"
-    assert list(proposal.events.values_list("status", flat=True)) == ["draft", "approved", "legal_issued", "republished", "applied"]
+    assert list(proposal.events.values_list("status", flat=True)) == [
+        "draft",
+        "approved",
+        "legal_issued",
+        "republished",
+        "applied",
+    ]
     assert AuditRecord.objects.filter(action="reform.proposal.advance").count() == 4
     with pytest.raises(ReformError):
         services.advance_proposal(proposal=proposal, to="rejected", on=TODAY, actor=reform)
@@ -354,21 +485,27 @@ def test_follow_up_goes_one_stage_at_a_time_and_republishes_through_the_catalog(
 
 def test_follow_up_dates_cannot_be_in_the_future(proposal, people):
     with pytest.raises(ReformError):
-        services.advance_proposal(proposal=proposal, to="approved", on=TODAY + dt.timedelta(days=3), actor=people["reform"])
+        services.advance_proposal(
+            proposal=proposal, to="approved", on=TODAY + dt.timedelta(days=3), actor=people["reform"]
+        )
 
 
 def test_the_monthly_report_counts_only_enacted_cuts(proposal, people):
     report = selectors.resolution66(year=TODAY.year, month=TODAY.month)
     assert report["proposed"] == 1 and report["counted"] == 0
     services.advance_proposal(proposal=proposal, to="approved", on=TODAY, actor=people["reform"])
-    services.advance_proposal(proposal=proposal, to="legal_issued", on=TODAY, reference="QĐ 1", actor=people["reform"])
+    services.advance_proposal(
+        proposal=proposal, to="legal_issued", on=TODAY, reference="QĐ 1", actor=people["reform"]
+    )
     report = selectors.resolution66(year=TODAY.year, month=TODAY.month)
     assert report["counted"] == 1
     assert [f["count"] for f in report["funnel"]] == [1, 1, 0, 0]
 
 
 def test_a_simplification_plan_collects_proposals(proposal, plan, people):
-    splan = services.create_simplification_plan(review_plan=plan, title="Phương án 2026", proposals=[proposal], actor=people["reform"])
+    splan = services.create_simplification_plan(
+        review_plan=plan, title="Phương án 2026", proposals=[proposal], actor=people["reform"]
+    )
     assert list(splan.proposals.all()) == [proposal]
     assert len(selectors.annex(plan)) == 1
     assert selectors.annex(plan, authority="ministry") == []

@@ -582,6 +582,7 @@ def create_proposal(
 
 
 def _editable(proposal: Proposal) -> None:
+    proposal.refresh_from_db()
     proposal.after_version.refresh_from_db()
     if (
         proposal.status != Proposal.Status.DRAFT
