@@ -50,7 +50,7 @@ def proposal(before_sheet, assessment, people):
 # --- settings and question bank
 
 
-def test_the_question_bank_is_loaded_by_the_migration_and_versioned():
+def test_the_question_bank_is_loaded_by_the_migration_and_versioned(db):
     bank = QuestionBank.objects.get(is_current=True)
     codes = set(bank.questions.values_list("code", flat=True))
     assert {"N1", "R-DOC", "R-DOC-DATA", "R-TIME", "R-FEE", "L1"} <= codes
