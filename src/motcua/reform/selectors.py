@@ -15,6 +15,7 @@ from motcua.accounts.selectors import ACTING_ROLES, has_role
 from motcua.catalog.models import Procedure, ProcedureVersion
 from motcua.reform import cost
 from motcua.reform.models import (
+    Activity,
     Answer,
     Assessment,
     Assignment,
@@ -147,6 +148,7 @@ def observation_summary(procedure: Procedure) -> dict[str, dict]:
     out = {}
     for activity, values in rows.items():
         out[activity] = {
+            "label": Activity(activity).label,
             "count": len(values["hours"]),
             "hours": cost.to_hours(cost.lower_average(values["hours"])),
             "money": cost.to_vnd(cost.lower_average(values["money"])),
@@ -196,6 +198,10 @@ class SideBySide:
     removed_documents: list = field(default_factory=list)
     kept_documents: list = field(default_factory=list)
     comparison: cost.Comparison | None = None
+
+    @property
+    def before_document_count(self) -> int:
+        return len(self.removed_documents) + len(self.kept_documents)
 
     @property
     def days_saved(self) -> Decimal:
