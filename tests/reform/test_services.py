@@ -529,3 +529,17 @@ def test_a_too_short_suggestion_is_refused(procedure):
     with pytest.raises(ReformError):
         services.submit_suggestion(procedure=procedure, text="khó")
     assert not Suggestion.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("hours", "money", "expected"),
+    [("2,5", "30.000", ("2.50", 30000)), ("1.25", "1 200 000", ("1.25", 1200000))],
+)
+def test_vietnamese_number_formats_are_understood(team_assignment, people, hours, money, expected):
+    observation = observe(team_assignment, people["community"], "travel", hours, money)
+    assert (str(observation.hours), observation.money_vnd) == expected
+
+
+def test_a_decimal_amount_of_money_is_refused(team_assignment, people):
+    with pytest.raises(ReformError):
+        observe(team_assignment, people["community"], "travel", "1", "30000.5")

@@ -67,6 +67,44 @@ def _officer(username: str, full_name: str, agency: Agency, role: str, hashed: l
     return user
 
 
+def enrol_demo_totp(users: list[User]) -> None:
+    """Give this app's demo officers the published demo TOTP device (demo only), as
+    :func:`motcua.accounts.demo_otp.ensure_demo_totp` does for the accounts app's officers —
+    its list names only those."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from motcua.accounts.demo_otp import DEMO_DEVICE_NAME, demo_key_hex
+
+    key = demo_key_hex()
+    for user in users:
+        TOTPDevice.objects.update_or_create(
+            user=user,
+            name=DEMO_DEVICE_NAME,
+            defaults={"key": key, "confirmed": True, "last_t": -1, "drift": 0},
+        )
+
+
+def build_demo_people() -> dict[str, User]:
+    """The workbench's three demo officers, with the demo TOTP device."""
+    agencies = {
+        a.code: a for a in Agency.objects.filter(code__in=["000.00.00.H53", "000.00.04.H53", "000.08.40.H53"])
+    }
+    hashed: list[str] = []
+    people = {
+        "reform": _officer(
+            "kiemsoat.tinh", "Trương Thị Kim", agencies["000.00.00.H53"], Role.REFORM_OFFICER, hashed
+        ),
+        "specialist": _officer(
+            "chuyenvien.sotuphap", "Lý Văn Hòa", agencies["000.00.04.H53"], Role.SPECIALIST, hashed
+        ),
+        "team": _officer(
+            "tocongnghe.tandong", "Đỗ Thị Mai", agencies["000.08.40.H53"], Role.COMMUNITY_HELPER, hashed
+        ),
+    }
+    enrol_demo_totp(list(people.values()))
+    return people
+
+
 def build_demo() -> list[tuple[str, str, str]]:
     """Create this app's demo data; return demo logins as (username, password, description)."""
     from motcua.reform import selectors, services
@@ -78,17 +116,9 @@ def build_demo() -> list[tuple[str, str, str]]:
     }
     if "000.00.00.H53" not in agencies:
         return []
-    hashed: list[str] = []
     with transaction.atomic():
-        reform = _officer(
-            "kiemsoat.tinh", "Trương Thị Kim", agencies["000.00.00.H53"], Role.REFORM_OFFICER, hashed
-        )
-        specialist = _officer(
-            "chuyenvien.sotuphap", "Lý Văn Hòa", agencies["000.00.04.H53"], Role.SPECIALIST, hashed
-        )
-        team = _officer(
-            "tocongnghe.tandong", "Đỗ Thị Mai", agencies["000.08.40.H53"], Role.COMMUNITY_HELPER, hashed
-        )
+        people = build_demo_people()
+        reform, specialist, team = people["reform"], people["specialist"], people["team"]
         services.load_question_bank()
         if not HourlyValue.objects.exists():
             services.set_hourly_value(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -57,9 +58,13 @@ def _denied():
     raise ReformError(_("You may not do this."), "")
 
 
+_GROUPED = re.compile(r"^\d{1,3}([. ]\d{3})+$")
+
+
 def _hours(value, field: str = "hours") -> Decimal:
+    # Vietnamese write a decimal comma: "2,5" giờ.
     try:
-        hours = Decimal(str(value))
+        hours = Decimal(str(value).strip().replace(",", "."))
     except (InvalidOperation, ValueError):
         raise ReformError(_("Enter a number of hours."), field) from None
     if not hours.is_finite():
@@ -72,8 +77,11 @@ def _hours(value, field: str = "hours") -> Decimal:
 
 
 def _money(value, field: str) -> int:
+    text = str(value if value not in (None, "") else 0).strip()
+    if _GROUPED.match(text):  # "30.000" đồng: dots group thousands in Vietnamese
+        text = text.replace(".", "").replace(" ", "")
     try:
-        amount = Decimal(str(value if value not in (None, "") else 0))
+        amount = Decimal(text)
     except (InvalidOperation, ValueError):
         raise ReformError(_("Enter an amount in đồng."), field) from None
     if not amount.is_finite() or amount != amount.to_integral_value():
