@@ -108,7 +108,9 @@ def test_a_department_officer_cannot_open_the_plan(as_, plan, people):
 
 def test_the_community_team_records_an_observation_with_evidence(as_, team_assignment, people):
     c = as_(people["community"])
-    evidence = io.BytesIO(b"%PDF-1.4 receipt")
+    from tests.dossiers.files import pdf_bytes
+
+    evidence = io.BytesIO(pdf_bytes())
     evidence.name = "bien-lai.pdf"
     response = c.post(
         reverse("reform:observation_add", args=[team_assignment.pk]),
@@ -297,17 +299,54 @@ def test_the_moderation_page(as_, procedure, people):
 
 
 def test_my_assignments_list_has_a_bounded_number_of_queries(
-    as_, plan, procedure, tree, people, django_assert_max_num_queries
+    as_, plan, procedure, tree, people, django_assert_num_queries
 ):
-    for i in range(5):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from motcua.org.models import Agency
+
+    def assign_under_justice(n):
+        unit = Agency.objects.create(
+            code=f"{n:03d}.00.04.H53",
+            name=f"Phòng {n}",
+            kind="other",
+            unit=tree["justice"].unit,
+            parent=tree["justice"],
+        )
         services.assign(
             plan=plan,
             procedure_code=procedure.code,
-            agency=tree["justice"],
+            agency=unit,
             team="department",
-            due_date=dt.date(2026, 6, i + 1),
+            due_date=dt.date(2026, 6, 1),
             actor=people["reform"],
-        ) if i == 0 else None
+        )
+
     c = as_(people["dept"])
-    with django_assert_max_num_queries(12):
+    assign_under_justice(1)
+    with CaptureQueriesContext(connection) as one:
         assert c.get(reverse("reform:index")).status_code == 200
+    for n in range(2, 8):
+        assign_under_justice(n)
+    with CaptureQueriesContext(connection) as seven:
+        page = c.get(reverse("reform:index"))
+    assert page.content.decode().count("1.004873") >= 7
+    assert len(seven) == len(one)
+
+
+def test_an_evidence_file_that_is_not_a_pdf_or_photo_is_refused(as_, team_assignment, people):
+    evidence = io.BytesIO(b"MZ not a receipt")
+    evidence.name = "bien-lai.pdf"
+    response = as_(people["community"]).post(
+        reverse("reform:observation_add", args=[team_assignment.pk]),
+        {
+            "activity": "travel",
+            "hours": "1",
+            "money_vnd": "0",
+            "observed_on": TODAY.isoformat(),
+            "evidence": evidence,
+        },
+    )
+    assert response.status_code == 422
+    assert not Observation.objects.exists()

@@ -243,7 +243,7 @@ def plan_progress(plan: ReviewPlan) -> dict:
         "in_progress": statuses.get(Assignment.Status.IN_PROGRESS, 0),
         "assigned": statuses.get(Assignment.Status.ASSIGNED, 0),
         "overdue": overdue,
-        "percent": cost.reduction_percent(total, total - done) if total else Decimal("0.00"),
+        "percent": (Decimal(done * 100) / total).quantize(cost.CENT) if total else Decimal("0.00"),
     }
 
 
@@ -320,8 +320,11 @@ def resolution66(*, year: int, month: int) -> dict:
     that count (only proposals whose legal document is issued count towards the targets)."""
     end = dt.date(year, month, 1) + dt.timedelta(days=32)
     end = end.replace(day=1) - dt.timedelta(days=1)
+    tz = timezone.get_current_timezone()
+    until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=tz)
     proposals = list(
         Proposal.objects.exclude(status=Proposal.Status.REJECTED)
+        .filter(created_at__lt=until)
         .select_related("procedure", "before_version", "after_version", "assessment")
         .prefetch_related("changes")
     )

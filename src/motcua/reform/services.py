@@ -196,7 +196,7 @@ def assign(
         raise ReformError(_("Choose who reviews it."), "team")
     if due_date is None:
         raise ReformError(_("Give a deadline."), "due_date")
-    if due_date.year < plan.year - 1:
+    if due_date.year < plan.year - 1:  # a plan may start in the previous year's last months
         raise ReformError(_("The deadline is before the plan's year."), "due_date")
     if Assignment.objects.filter(plan=plan, procedure=procedure, agency=agency, team=team).exists():
         raise ReformError(_("This procedure is already assigned to this agency in the plan."), "procedure")
@@ -252,7 +252,15 @@ def record_observation(
         observer=actor,
     )
     if evidence is not None:
-        observation.evidence = evidence
+        from django.core.files.base import ContentFile
+
+        from motcua.dossiers.attachments import FileRejected, check_file
+
+        try:
+            checked = check_file(evidence)  # PDF, JPEG or PNG by content, size-limited
+        except FileRejected as exc:
+            raise ReformError(exc.message, "evidence") from None
+        observation.evidence = ContentFile(checked.content, name=f"bang-chung.{checked.extension}")
     observation.save()
     _mark_in_progress(assignment)
     audit.record(
