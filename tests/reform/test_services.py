@@ -543,3 +543,56 @@ def test_vietnamese_number_formats_are_understood(team_assignment, people, hours
 def test_a_decimal_amount_of_money_is_refused(team_assignment, people):
     with pytest.raises(ReformError):
         observe(team_assignment, people["community"], "travel", "1", "30000.5")
+
+
+def test_before_and_after_use_the_same_number_of_subjects(proposal, people):
+    before = proposal.assessment.cost_sheets.get(kind="before")
+    after = proposal.assessment.cost_sheets.get(kind="after")
+    services.update_cost_sheet(
+        sheet=before,
+        lines={},
+        fees_vnd=10000,
+        frequency="1",
+        subjects=700,
+        subjects_source="Thống kê 2025",
+        actor=people["dept"],
+    )
+    after.refresh_from_db()
+    assert (after.subjects, after.subjects_source) == (700, "Thống kê 2025")
+    with pytest.raises(ReformError) as caught:
+        services.update_cost_sheet(
+            sheet=after,
+            lines={},
+            fees_vnd=10000,
+            frequency="1",
+            subjects=500,
+            subjects_source="x",
+            actor=people["dept"],
+        )
+    assert caught.value.field == "subjects"
+    # a lower frequency after simplification is allowed (e.g. 12 reports a year → 4)
+    services.update_cost_sheet(
+        sheet=after,
+        lines={},
+        fees_vnd=10000,
+        frequency="0.5",
+        subjects=700,
+        subjects_source="",
+        actor=people["dept"],
+    )
+
+
+def test_cost_sheets_freeze_once_the_proposal_is_approved(proposal, people):
+    services.advance_proposal(proposal=proposal, to="approved", on=TODAY, actor=people["reform"])
+    for kind in ("before", "after"):
+        sheet = proposal.assessment.cost_sheets.get(kind=kind)
+        with pytest.raises(ReformError):
+            services.update_cost_sheet(
+                sheet=sheet,
+                lines={},
+                fees_vnd=0,
+                frequency="1",
+                subjects=sheet.subjects,
+                subjects_source="",
+                actor=people["dept"],
+            )

@@ -350,3 +350,39 @@ def test_an_evidence_file_that_is_not_a_pdf_or_photo_is_refused(as_, team_assign
     )
     assert response.status_code == 422
     assert not Observation.objects.exists()
+
+
+def test_the_plan_page_has_a_bounded_number_of_queries(as_, plan, procedure, tree, people):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from motcua.org.models import Agency
+
+    c = as_(people["reform"])
+    url = reverse("reform:plan", args=[plan.pk])
+
+    def assign(n):
+        unit = Agency.objects.create(
+            code=f"{n:03d}.00.07.H53",
+            name=f"Phòng {n}",
+            kind="department",
+            unit=tree["land"].unit,
+            parent=tree["land"],
+        )
+        services.assign(
+            plan=plan,
+            procedure_code=procedure.code,
+            agency=unit,
+            team="department",
+            due_date=dt.date(2026, 6, 1),
+            actor=people["reform"],
+        )
+
+    assign(1)
+    with CaptureQueriesContext(connection) as one:
+        assert c.get(url).status_code == 200
+    for n in range(2, 9):
+        assign(n)
+    with CaptureQueriesContext(connection) as eight:
+        assert c.get(url).status_code == 200
+    assert len(eight) == len(one)

@@ -447,7 +447,9 @@ def update_cost_sheet(
     Changing the number of subjects away from motcua's count needs a source."""
     if not selectors.can_work_on(actor, sheet.assessment.assignment):
         _denied()
-    if sheet.kind == CostSheet.Kind.AFTER and sheet.assessment.proposal.status != Proposal.Status.DRAFT:
+    proposal = Proposal.objects.filter(assessment=sheet.assessment).first()
+    if proposal is not None and proposal.status != Proposal.Status.DRAFT:
+        # Approved figures are what the Decision cites: both sheets freeze.
         raise ReformError(_("The proposal was approved; its cost sheet can no longer be changed."))
     fees = _money(fees_vnd, "fees_vnd")
     freq = _hours(frequency, "frequency")
@@ -455,6 +457,13 @@ def update_cost_sheet(
     source = (subjects_source or "").strip()
     if subjects_n != sheet.subjects and not source:
         raise ReformError(_("Give the source of the number of subjects."), "subjects_source")
+    before_sheet = sheet.assessment.cost_sheets.filter(kind=CostSheet.Kind.BEFORE).first()
+    if sheet.kind == CostSheet.Kind.AFTER and before_sheet and subjects_n != before_sheet.subjects:
+        # Art. 27: before and after use the same volume; only the frequency may change after.
+        raise ReformError(
+            _("After simplification the number of subjects stays as before; change it on the current sheet."),
+            "subjects",
+        )
     cleaned = {}
     for activity, row in lines.items():
         if activity not in Activity.values:
@@ -487,6 +496,10 @@ def update_cost_sheet(
     if source:
         sheet.subjects_source = source[:300]
     sheet.save()
+    if sheet.kind == CostSheet.Kind.BEFORE:
+        sheet.assessment.cost_sheets.filter(kind=CostSheet.Kind.AFTER).update(
+            subjects=sheet.subjects, subjects_source=sheet.subjects_source
+        )
     audit.record(
         action="reform.cost_sheet.update",
         obj=sheet.assessment,
