@@ -227,6 +227,8 @@ def test_every_other_report_renders(as_, proposal, plan, people):
         reverse("reform:plan_export", args=[plan.pk, "kien-nghi", "pdf"]),
         reverse("reform:plan_export", args=[plan.pk, "tong-hop", "xlsx"]),
         reverse("reform:plan_export", args=[plan.pk, "tong-hop", "pdf"]),
+        reverse("reform:plan_export", args=[plan.pk, "du-thao-quyet-dinh", "docx"]),
+        reverse("reform:plan_export", args=[plan.pk, "thay-the-bang-du-lieu", "xlsx"]),
         reverse("reform:assessment_export", args=[proposal.assessment.pk, "pdf"]),
         reverse("reform:assessment_export", args=[proposal.assessment.pk, "docx"]),
         reverse("reform:proposal_export", args=[proposal.pk, "pdf"]),

@@ -318,3 +318,69 @@ def resolution66(*, year: int, month: int) -> Report:
         )
     )
     return report
+
+
+def draft_decision(plan: ReviewPlan) -> Report:
+    """Dự thảo Quyết định thông qua phương án đơn giản hóa, listing the plans by sector (field)."""
+    entries = selectors.annex(plan, authority=Proposal.Authority.PROVINCE)
+    report = Report(
+        title="QUYẾT ĐỊNH (DỰ THẢO) VỀ VIỆC THÔNG QUA PHƯƠNG ÁN ĐƠN GIẢN HÓA THỦ TỤC HÀNH CHÍNH",
+        subtitle=f"thuộc thẩm quyền giải quyết của tỉnh năm {plan.year}",
+        filename=f"du-thao-quyet-dinh-{plan.year}",
+    )
+    grounds = [
+        "Căn cứ Nghị định số 63/2010/NĐ-CP ngày 08/6/2010 của Chính phủ về kiểm soát thủ tục hành chính; "
+        "Nghị định số 48/2013/NĐ-CP và Nghị định số 92/2017/NĐ-CP sửa đổi, bổ sung;",
+        "Căn cứ Thông tư số 02/2017/TT-VPCP ngày 31/10/2017 của Văn phòng Chính phủ hướng dẫn về nghiệp vụ "
+        "kiểm soát thủ tục hành chính;",
+        f"Căn cứ {plan.title}" + (f" ({plan.decision_no})" if plan.decision_no else "") + ";",
+    ]
+    report.sections.append(Section("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH", paragraphs=grounds))
+    by_sector: dict[str, list] = {}
+    for entry in entries:
+        by_sector.setdefault(entry.side.before.sector.name, []).append(entry)
+    article = [
+        "Điều 1. Thông qua phương án đơn giản hóa thủ tục hành chính thuộc thẩm quyền giải quyết của tỉnh (Phụ lục kèm theo), gồm:"
+    ]
+    for number_, (sector, items) in enumerate(sorted(by_sector.items()), start=1):
+        article.append(f"{number_}. Lĩnh vực {sector}: {len(items)} thủ tục")
+        for entry in items:
+            article.append(f"   - {entry.side.before.name} (mã {entry.proposal.procedure.code})")
+    if not entries:
+        article.append("(chưa có phương án)")
+    report.sections.append(Section("QUYẾT ĐỊNH:", paragraphs=article))
+    report.sections.append(
+        Section(
+            "Điều 2, Điều 3",
+            paragraphs=[
+                "Điều 2. Giao các sở, ban, ngành dự thảo văn bản thực thi phương án đơn giản hóa theo thẩm quyền, "
+                "trình cấp có thẩm quyền ban hành theo nội dung và thời hạn tại Phụ lục.",
+                "Điều 3. Quyết định này có hiệu lực kể từ ngày ký. Chánh Văn phòng Ủy ban nhân dân tỉnh, "
+                "Thủ trưởng các sở, ban, ngành và các cơ quan, đơn vị có liên quan chịu trách nhiệm thi hành.",
+            ],
+        )
+    )
+    return report
+
+
+def data_reuse(plan: ReviewPlan) -> Report:
+    """Thành phần hồ sơ thay thế bằng dữ liệu (Resolution 66.7/2025/NQ-CP), by database."""
+    report = Report(
+        title="THÀNH PHẦN HỒ SƠ ĐƯỢC THAY THẾ BẰNG DỮ LIỆU",
+        subtitle=plan.title,
+        filename=f"thay-the-bang-du-lieu-{plan.year}",
+    )
+    rows = [
+        [p.procedure.code, p.before_version.name, c.before_text, c.data_source, STATUS.get(p.status, "")]
+        for p in selectors.proposals_of(plan)
+        for c in p.changes.all()
+        if c.kind == "replace_by_data"
+    ]
+    report.sections.append(
+        Section(
+            "Danh sách",
+            columns=["Mã TTHC", "Thủ tục", "Thành phần hồ sơ", "Cơ sở dữ liệu khai thác", "Tiến độ"],
+            rows=rows,
+        )
+    )
+    return report

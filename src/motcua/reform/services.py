@@ -318,7 +318,10 @@ def start_assessment(*, assignment: Assignment, actor) -> Assessment:
 def items_for(question: Question, version: ProcedureVersion) -> list[tuple[str, str]]:
     """The (item key, label) pairs a question is asked for on ``version``."""
     if question.per == Question.Per.DOCUMENT:
-        return [(d.code, d.name) for d in version.documents.all()]
+        return [
+            (d.code, f"{d.name} ({_('originals')}: {d.originals}, {_('copies')}: {d.copies})")
+            for d in version.documents.all()
+        ]
     if question.per == Question.Per.STEP:
         return [(s.code, s.name) for s in version.steps.all()]
     if question.per == Question.Per.FEE:

@@ -265,6 +265,8 @@ def plan_export(request, pk: int, report: str, fmt: str):
         "phu-luc": reports.plan_annex,
         "kien-nghi": reports.recommendations,
         "tong-hop": reports.portfolio,
+        "du-thao-quyet-dinh": reports.draft_decision,
+        "thay-the-bang-du-lieu": reports.data_reuse,
     }
     if report not in builders:
         raise Http404
