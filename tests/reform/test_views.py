@@ -186,7 +186,8 @@ def test_the_workbench_shows_the_saving(as_, proposal, people):
     after.refresh_from_db()
     body = c.get(reverse("reform:proposal", args=[proposal.pk])).content.decode()
     # before 2.5 h × 40,000 + 20,000 + 10,000 = 130,000; after 0.5 h × 40,000 + 10,000 = 30,000; × 800
-    assert "80.000.000" in body and "76,92%" in body or "76.92%" in body
+    assert '<strong id="yearly-saving">80.000.000' in body
+    assert '<strong id="saving-percent">76,92%' in body
     assert "Bản sao căn cước" in body
 
 
@@ -388,3 +389,12 @@ def test_the_plan_page_has_a_bounded_number_of_queries(as_, plan, procedure, tre
     with CaptureQueriesContext(connection) as eight:
         assert c.get(url).status_code == 200
     assert len(eight) == len(one)
+
+
+@pytest.mark.parametrize(
+    ("data", "field"), [({"title": "", "year": "2026"}, "title"), ({"title": "x", "year": "abc"}, "year")]
+)
+def test_a_bad_plan_is_refused_next_to_the_field(as_, tree, people, data, field):
+    response = as_(people["reform"]).post(reverse("reform:plan_create"), {**data, "owner": tree["root"].pk})
+    assert response.status_code == 422
+    assert f'id="error-{field}"' in response.content.decode()

@@ -103,7 +103,7 @@ def _reform_agencies(user):
 
 
 @officer_required
-def index(request):
+def index(request, errors=None, status=200):
     user = request.user
     is_reform = selectors.is_reform_officer(user)
     return render(
@@ -119,8 +119,10 @@ def index(request):
             if is_reform
             else 0,
             "year": timezone.localdate().year,
-            "errors": {},
+            "errors": errors or {},
+            "values": request.POST,
         },
+        status=status,
     )
 
 
@@ -138,9 +140,10 @@ def plan_create(request):
             owner=owner,
             actor=request.user,
         )
-    except (ReformError, ValueError) as exc:
-        messages.error(request, getattr(exc, "message", _("Enter a year such as 2026.")))
-        return redirect("reform:index")
+    except ReformError as exc:
+        return index(request, errors={exc.field or "general": exc.message}, status=422)
+    except ValueError:
+        return index(request, errors={"year": _("Enter a year such as 2026.")}, status=422)
     messages.success(request, _("The review plan was created."))
     return redirect("reform:plan", plan.pk)
 
