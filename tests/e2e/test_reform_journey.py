@@ -54,7 +54,7 @@ def test_review_plan_to_annex(live_server, browser, world, axe_audit):
         page.locator("#procedure").fill("1.004873")
         page.locator("#agency").select_option(str(agency.pk))
         page.locator(f"#assign input[name=team][value={team}]").check()
-        page.locator("#due_date").fill("2026-06-30")
+        page.locator("#due_date").fill("2026-12-31")
         page.locator("#assign button[type=submit]").click()
         page.wait_for_url(re.compile(r"/ra-soat/ke-hoach/\d+/$"))
     plan_url = page.url
