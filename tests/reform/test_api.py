@@ -114,3 +114,8 @@ def test_a_too_short_suggestion_is_a_problem(client, procedure, text):
         content_type="application/json",
     )
     assert response.status_code == 422
+
+
+def test_the_openapi_document_lists_the_workbench(client, db):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert "/api/v1/reform/plans" in paths and "/api/v1/procedures/{code}/suggestions" in paths

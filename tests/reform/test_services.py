@@ -596,3 +596,30 @@ def test_cost_sheets_freeze_once_the_proposal_is_approved(proposal, people):
                 subjects_source="",
                 actor=people["dept"],
             )
+
+
+def test_changes_never_touch_the_published_version(proposal, people):
+    before = proposal.before_version
+    documents = list(before.documents.values_list("code", flat=True))
+    services.add_change(
+        proposal=proposal, kind="remove_document", target="cccd", reason="r", actor=people["dept"]
+    )
+    services.add_change(proposal=proposal, kind="shorten_time", value="2", reason="r", actor=people["dept"])
+    before.refresh_from_db()
+    assert list(before.documents.values_list("code", flat=True)) == documents
+    assert before.processing_time == 3 and before.is_current
+
+
+def test_workbench_actions_are_audited(proposal, people):
+    services.add_change(proposal=proposal, kind="shorten_time", value="2", reason="r", actor=people["dept"])
+    actions = set(AuditRecord.objects.values_list("action", flat=True))
+    assert {
+        "reform.plan.create",
+        "reform.assign",
+        "reform.observation",
+        "reform.assessment.start",
+        "reform.cost_sheet.prepare",
+        "reform.proposal.create",
+        "reform.proposal.change",
+        "catalog.write_draft",
+    } <= actions
