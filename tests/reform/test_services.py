@@ -623,3 +623,28 @@ def test_workbench_actions_are_audited(proposal, people):
         "reform.proposal.change",
         "catalog.write_draft",
     } <= actions
+
+
+def test_recording_the_decision_approves_the_plans_proposals(proposal, plan, people):
+    splan = services.create_simplification_plan(
+        review_plan=plan, title="PA 2026", proposals=[proposal], actor=people["reform"]
+    )
+    with pytest.raises(ReformError) as caught:
+        services.record_decision(
+            simplification_plan=splan, decision_no="", decided_on=TODAY, actor=people["reform"]
+        )
+    assert caught.value.field == "decision_no"
+    with pytest.raises(ReformError):
+        services.record_decision(
+            simplification_plan=splan, decision_no="x", decided_on=TODAY, actor=people["dept"]
+        )
+    services.record_decision(
+        simplification_plan=splan, decision_no="123/QĐ-UBND", decided_on=TODAY, actor=people["reform"]
+    )
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.APPROVED and proposal.approved_on == TODAY
+    assert proposal.events.last().reference == "123/QĐ-UBND"
+    with pytest.raises(ReformError):
+        services.record_decision(
+            simplification_plan=splan, decision_no="124", decided_on=TODAY, actor=people["reform"]
+        )

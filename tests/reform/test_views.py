@@ -398,3 +398,19 @@ def test_a_bad_plan_is_refused_next_to_the_field(as_, tree, people, data, field)
     response = as_(people["reform"]).post(reverse("reform:plan_create"), {**data, "owner": tree["root"].pk})
     assert response.status_code == 422
     assert f'id="error-{field}"' in response.content.decode()
+
+
+def test_the_decision_is_recorded_from_the_plan_page(as_, proposal, plan, people):
+    c = as_(people["reform"])
+    c.post(
+        reverse("reform:plan_simplification", args=[plan.pk]),
+        {"title": "PA 2026", "proposals": [proposal.pk]},
+    )
+    splan = plan.simplification_plans.get()
+    url = reverse("reform:simplification_decision", args=[plan.pk, splan.pk])
+    response = c.post(url, {"decision_no": "", "decided_on": TODAY.isoformat()})
+    assert response.status_code == 422 and 'id="error-decision_no"' in response.content.decode()
+    assert c.post(url, {"decision_no": "99/QĐ-UBND", "decided_on": TODAY.isoformat()}).status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.APPROVED
+    assert "99/QĐ-UBND" in c.get(reverse("reform:plan", args=[plan.pk])).content.decode()

@@ -854,6 +854,39 @@ def create_simplification_plan(
     return plan
 
 
+@transaction.atomic
+def record_decision(
+    *, simplification_plan: SimplificationPlan, decision_no: str, decided_on: dt.date, actor
+) -> SimplificationPlan:
+    """The Chairman signed the Decision adopting the simplification plan: record its number and
+    date, and every drafted proposal in it becomes approved on that date."""
+    if not selectors.can_manage_plan(actor, simplification_plan.review_plan):
+        _denied()
+    decision_no = (decision_no or "").strip()
+    if not decision_no:
+        raise ReformError(_("Give the number of the Decision."), "decision_no")
+    if decided_on is None:
+        raise ReformError(_("Give the date."), "decided_on")
+    if decided_on > timezone.localdate():
+        raise ReformError(_("The date is in the future."), "decided_on")
+    if simplification_plan.decided_on:
+        raise ReformError(_("The Decision on this plan was already recorded."))
+    simplification_plan.decision_no = decision_no[:80]
+    simplification_plan.decided_on = decided_on
+    simplification_plan.save(update_fields=["decision_no", "decided_on"])
+    for proposal in simplification_plan.proposals.filter(status=Proposal.Status.DRAFT):
+        advance_proposal(
+            proposal=proposal, to=Proposal.Status.APPROVED, on=decided_on, reference=decision_no, actor=actor
+        )
+    audit.record(
+        action="reform.simplification_plan.decision",
+        obj=simplification_plan,
+        actor=actor,
+        changes={"decision_no": decision_no, "decided_on": decided_on.isoformat()},
+    )
+    return simplification_plan
+
+
 # --- Citizens' voice -----------------------------------------------------------------------------
 
 

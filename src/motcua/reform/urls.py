@@ -10,6 +10,11 @@ urlpatterns = [
     path("ke-hoach/<int:pk>/", views.plan_detail, name="plan"),
     path("ke-hoach/<int:pk>/phan-cong/", views.plan_assign, name="plan_assign"),
     path("ke-hoach/<int:pk>/phuong-an/", views.plan_simplification, name="plan_simplification"),
+    path(
+        "ke-hoach/<int:pk>/phuong-an/<int:sp>/quyet-dinh/",
+        views.simplification_decision,
+        name="simplification_decision",
+    ),
     path("ke-hoach/<int:pk>/<slug:report>.<str:fmt>", views.plan_export, name="plan_export"),
     path("phan-cong/<int:pk>/", views.assignment_detail, name="assignment"),
     path("phan-cong/<int:pk>/quan-sat/", views.observation_add, name="observation_add"),

@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -195,7 +196,7 @@ def plan_detail(request, pk: int, errors=None, status=200):
             "assignments": assignments,
             "progress": selectors.plan_progress(plan),
             "proposals": proposals,
-            "simplification_plans": list(plan.simplification_plans.all()),
+            "simplification_plans": list(plan.simplification_plans.annotate(n=Count("proposals"))),
             "agencies": Agency.objects.filter(
                 kind__in=["department", "commune_pc", "province_pc", "service_centre"]
             )
@@ -248,6 +249,26 @@ def plan_simplification(request, pk: int):
     except ReformError as exc:
         return plan_detail(request, pk, errors={exc.field or "general": exc.message}, status=422)
     messages.success(request, _("The simplification plan was created."))
+    return redirect("reform:plan", plan.pk)
+
+
+@officer_required
+@require_POST
+def simplification_decision(request, pk: int, sp: int):
+    plan = _plan_for_manager(request, pk)
+    splan = get_object_or_404(plan.simplification_plans, pk=sp)
+    try:
+        services.record_decision(
+            simplification_plan=splan,
+            decision_no=request.POST.get("decision_no", ""),
+            decided_on=_date(request.POST.get("decided_on")),
+            actor=request.user,
+        )
+    except ReformError as exc:
+        return plan_detail(
+            request, pk, errors={f"decision_{exc.field or 'general'}": exc.message}, status=422
+        )
+    messages.success(request, _("The Decision was recorded; its proposals are approved."))
     return redirect("reform:plan", plan.pk)
 
 
