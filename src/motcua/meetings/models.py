@@ -292,7 +292,6 @@ class PaperItem(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
-
     def __str__(self) -> str:
         return self.description
 
