@@ -33,18 +33,26 @@ SESSION_KEY = "meetings"
 CODE_ATTEMPTS = 10  # typed codes per address per 10 minutes
 
 
-def private(view):
-    """Pages reached by a capability (slip QR, code): nothing leaks through Referer or caches."""
+def private(view=None, *, referrer_policy: str = "same-origin"):
+    """Pages of delegates: never cached, never indexed, no Referer to other sites.
 
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        response["Referrer-Policy"] = "no-referrer"
-        response["Cache-Control"] = "no-store"
-        response["X-Robots-Tag"] = "noindex"
-        return response
+    The slip's token URL itself gets ``no-referrer``. Pages with forms keep ``same-origin``:
+    under ``no-referrer`` browsers send ``Origin: null`` with a form post, which the CSRF check
+    must refuse; their URLs carry no secret, so a same-site Referer leaks nothing.
+    """
 
-    return wrapped
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            response = view(request, *args, **kwargs)
+            response["Referrer-Policy"] = referrer_policy
+            response["Cache-Control"] = "no-store"
+            response["X-Robots-Tag"] = "noindex"
+            return response
+
+        return wrapped
+
+    return decorate(view) if view is not None else decorate
 
 
 def _ip(request) -> str | None:
@@ -86,7 +94,7 @@ def _refused(request, error: services.MeetingError, status: int = 403):
 # --- Delegates -----------------------------------------------------------------------------------
 
 
-@private
+@private(referrer_policy="no-referrer")
 def enter(request, token: str):
     """The slip's QR lands here: the token is burnt and the browser goes to a clean URL."""
     try:
