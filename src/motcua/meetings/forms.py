@@ -134,7 +134,15 @@ class CodeForm(forms.Form):
     )
 
 
-class HelperForm(CodeForm):
+class StaffCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code on the delegate's slip"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+    )
+
+
+class HelperForm(StaffCodeForm):
     consent = forms.BooleanField(
         label=_("The delegate is with me and asked me to help"),
         error_messages={"required": _("Help only a delegate who is with you and agrees.")},

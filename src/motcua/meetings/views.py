@@ -328,7 +328,7 @@ def _detail(request, meeting: Meeting, status: int = 200, **bound):
         "document_form": bound.get("document_form") or forms.DocumentForm(meeting=meeting),
         "poll_form": bound.get("poll_form") or forms.PollForm(meeting=meeting),
         "paper_form": bound.get("paper_form") or forms.PaperForm(meeting=meeting),
-        "code_form": bound.get("code_form") or forms.CodeForm(),
+        "code_form": bound.get("code_form") or forms.StaffCodeForm(),
         "conclusion_form": bound.get("conclusion_form")
         or forms.ConclusionForm(initial={"text": conclusion.text if conclusion else ""}),
     }
@@ -506,7 +506,7 @@ def staff_check_in(request, meeting: Meeting, delegate_id: int):
 @require_POST
 @_organised
 def code_check_in(request, meeting: Meeting):
-    form = forms.CodeForm(request.POST)
+    form = forms.StaffCodeForm(request.POST)
     if form.is_valid():
         try:
             delegate = services.check_in_by_code(
