@@ -169,3 +169,32 @@ def test_late_invitations_warn_the_organiser(client, organiser, meeting):
     client.force_login(organiser)
     response = client.post(reverse("meetings:send_invitations", args=[meeting.code]), follow=True)
     assert "3 ngày làm việc" in response.content.decode()
+
+
+def test_an_organiser_scanning_a_slip_at_the_door_checks_in_without_burning_it(
+    client, organiser, members, meeting
+):
+    token, _code = services.issue_slip(delegate=members[0], actor=organiser)
+    client.force_login(organiser)
+    response = client.get(reverse("meetings:enter", args=[token]))
+    assert response["Location"].startswith(reverse("meetings:manage", args=[meeting.code]))
+    members[0].refresh_from_db()
+    assert members[0].checked_in_by == organiser and members[0].check_in_method == Delegate.CheckIn.QR
+    phone = client.__class__()
+    assert phone.get(reverse("meetings:enter", args=[token]))["Location"] == reverse(
+        "meetings:delegate", args=[meeting.code]
+    )
+
+
+def test_an_officer_of_another_agency_scanning_is_an_ordinary_scan(client, members, organiser, meeting):
+    token, _code = services.issue_slip(delegate=members[0], actor=organiser)
+    stranger = OfficerRoleFactory(role=OfficerRole.Role.MEETING_ORGANISER).user
+    client.force_login(stranger)
+    assert client.get(reverse("meetings:enter", args=[token]))["Location"] == reverse(
+        "meetings:delegate", args=[meeting.code]
+    )
+
+
+def test_helpers_are_sent_from_the_organiser_list_to_helper_mode(client, helper_user):
+    client.force_login(helper_user)
+    assert client.get(reverse("meetings:organiser"))["Location"] == reverse("meetings:helper")

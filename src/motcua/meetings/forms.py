@@ -138,7 +138,9 @@ class StaffCodeForm(forms.Form):
     code = forms.CharField(
         label=_("Code on the delegate's slip"),
         max_length=20,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
     )
 
 

@@ -328,6 +328,33 @@ def exchange_token(*, token: str, ip: str | None = None, now: dt.datetime | None
     return delegate
 
 
+def staff_scan(*, token: str, by, now: dt.datetime | None = None) -> Delegate | None:
+    """An organiser at the door scans a delegate's slip: check the delegate in without burning
+    the token (the delegate still opens their documents with it). ``None`` when ``by`` does not
+    organise that meeting — the scan is then an ordinary delegate scan."""
+    now = now or timezone.now()
+    key = codes.unsign_token(token)
+    row = None
+    if key is not None:
+        row = (
+            AccessToken.objects.select_related("delegate__meeting__agency")
+            .filter(key_hash=key, purpose=AccessToken.Purpose.SLIP)
+            .first()
+        )
+    if row is None or not selectors.can_organise(by, row.delegate.meeting):
+        return None
+    delegate = row.delegate
+    reason = "revoked" if row.revoked_at else None
+    reason = reason or _delegate_usable(delegate, now)
+    if reason is None and not selectors.check_in_open(delegate.meeting, now):
+        reason = "check_in_closed"
+    if reason:
+        raise _refuse(reason, meeting=delegate.meeting, delegate=delegate)
+    with transaction.atomic():
+        _mark_present(delegate, method=Delegate.CheckIn.QR, now=now, by=by)
+    return delegate
+
+
 def enter_code(
     *, typed: str, ip: str | None = None, assisted_by=None, now: dt.datetime | None = None
 ) -> Delegate:

@@ -96,7 +96,18 @@ def _refused(request, error: services.MeetingError, status: int = 403):
 
 @private(referrer_policy="no-referrer")
 def enter(request, token: str):
-    """The slip's QR lands here: the token is burnt and the browser goes to a clean URL."""
+    """The slip's QR lands here: the token is burnt and the browser goes to a clean URL.
+
+    An organiser of the meeting scanning at the door checks the delegate in instead (the token
+    stays usable for the delegate)."""
+    if getattr(request.user, "is_officer", False) and request.user.is_active:
+        try:
+            scanned = services.staff_scan(token=token, by=request.user)
+        except services.MeetingError as error:
+            return _refused(request, error)
+        if scanned is not None:
+            messages.success(request, _("%(name)s is checked in.") % {"name": scanned.full_name})
+            return redirect(reverse("meetings:manage", kwargs={"code": scanned.meeting.code}) + "#attendance")
     try:
         delegate = services.exchange_token(token=token, ip=_ip(request))
     except services.MeetingError as error:
@@ -284,6 +295,8 @@ def _organised(view):
 def organiser_index(request):
     agencies = selectors.organiser_agencies(request.user)
     if not agencies:
+        if selectors.is_helper(request.user):
+            return redirect("meetings:helper")
         raise Http404
     form = forms.MeetingForm(request.POST or None, agencies=agencies)
     if request.method == "POST" and form.is_valid():
