@@ -198,3 +198,10 @@ def test_an_officer_of_another_agency_scanning_is_an_ordinary_scan(client, membe
 def test_helpers_are_sent_from_the_organiser_list_to_helper_mode(client, helper_user):
     client.force_login(helper_user)
     assert client.get(reverse("meetings:organiser"))["Location"] == reverse("meetings:helper")
+
+
+def test_an_officer_without_a_meeting_role_is_told_whom_to_ask(client, agency):
+    desk = OfficerRoleFactory(agency=agency, role=OfficerRole.Role.DESK_OFFICER).user
+    client.force_login(desk)
+    response = client.get(reverse("meetings:organiser"))
+    assert response.status_code == 403 and "quản trị viên" in response.content.decode()

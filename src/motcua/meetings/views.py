@@ -297,7 +297,11 @@ def organiser_index(request):
     if not agencies:
         if selectors.is_helper(request.user):
             return redirect("meetings:helper")
-        raise Http404
+        error = services.MeetingError(
+            _("Meetings are organised by officers with the meeting organiser role. Ask your administrator."),
+            "no_role",
+        )
+        return _refused(request, error)
     form = forms.MeetingForm(request.POST or None, agencies=agencies)
     if request.method == "POST" and form.is_valid():
         try:
