@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -22,13 +23,15 @@ OFFICE_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 def storage() -> Storage:
     """Where meeting PDFs live: never under MEDIA_ROOT, which DEBUG serves to anyone.
 
-    ``MOTCUA_MEETINGS_ROOT`` (default: ``private-meetings`` beside the media folder) on a
-    file-system installation; the default (object) storage otherwise, whose bucket is private.
+    ``MOTCUA_MEETINGS_ROOT`` (setting or environment variable; default: ``private-meetings``
+    beside the media folder) on a file-system installation; the default (object) storage
+    otherwise, whose bucket is private.
     """
     backend = settings.STORAGES["default"]["BACKEND"]
     if backend.endswith("FileSystemStorage"):
         root = (
             getattr(settings, "MOTCUA_MEETINGS_ROOT", None)
+            or os.environ.get("MOTCUA_MEETINGS_ROOT")
             or Path(settings.MEDIA_ROOT).parent / "private-meetings"
         )
         return FileSystemStorage(location=str(root), base_url=None)

@@ -88,7 +88,7 @@ def refusal_message(reason: str) -> str:
     return messages.get(reason, _("This action is not allowed."))
 
 
-def _refuse(
+def refuse(
     reason: str,
     *,
     meeting: Meeting | None,
@@ -287,14 +287,14 @@ def exchange_token(*, token: str, ip: str | None = None, now: dt.datetime | None
     now = now or timezone.now()
     key = codes.unsign_token(token)
     if key is None:
-        raise _refuse("forged", meeting=None, ip=ip)
+        raise refuse("forged", meeting=None, ip=ip)
     row = (
         AccessToken.objects.select_related("delegate__meeting")
         .filter(key_hash=key, purpose=AccessToken.Purpose.SLIP)
         .first()
     )
     if row is None:
-        raise _refuse("unknown", meeting=None, ip=ip)
+        raise refuse("unknown", meeting=None, ip=ip)
     delegate = row.delegate
     reason = None
     if row.revoked_at is not None:
@@ -305,7 +305,7 @@ def exchange_token(*, token: str, ip: str | None = None, now: dt.datetime | None
         reason = "expired"
     reason = reason or _delegate_usable(delegate, now)
     if reason:
-        raise _refuse(reason, meeting=delegate.meeting, delegate=delegate, ip=ip)
+        raise refuse(reason, meeting=delegate.meeting, delegate=delegate, ip=ip)
     with transaction.atomic():
         # The conditional update is the single-use guard: of two racing scans, one wins.
         if not AccessToken.objects.filter(pk=row.pk, used_at__isnull=True, revoked_at__isnull=True).update(
@@ -324,7 +324,7 @@ def exchange_token(*, token: str, ip: str | None = None, now: dt.datetime | None
             )
             _mark_present(delegate, method=Delegate.CheckIn.QR, now=now)
     if used:
-        raise _refuse("used", meeting=delegate.meeting, delegate=delegate, ip=ip)
+        raise refuse("used", meeting=delegate.meeting, delegate=delegate, ip=ip)
     return delegate
 
 
@@ -349,7 +349,7 @@ def staff_scan(*, token: str, by, now: dt.datetime | None = None) -> Delegate | 
     if reason is None and not selectors.check_in_open(delegate.meeting, now):
         reason = "check_in_closed"
     if reason:
-        raise _refuse(reason, meeting=delegate.meeting, delegate=delegate)
+        raise refuse(reason, meeting=delegate.meeting, delegate=delegate)
     with transaction.atomic():
         _mark_present(delegate, method=Delegate.CheckIn.QR, now=now, by=by)
     return delegate
@@ -369,10 +369,10 @@ def enter_code(
     if code is not None:
         delegate = Delegate.objects.select_related("meeting").filter(code_hash=codes.code_hash(code)).first()
     if delegate is None:
-        raise _refuse("bad_code", meeting=None, ip=ip)
+        raise refuse("bad_code", meeting=None, ip=ip)
     reason = _delegate_usable(delegate, now)
     if reason:
-        raise _refuse(reason, meeting=delegate.meeting, delegate=delegate, assisted_by=assisted_by, ip=ip)
+        raise refuse(reason, meeting=delegate.meeting, delegate=delegate, assisted_by=assisted_by, ip=ip)
     with transaction.atomic():
         AccessEvent.objects.create(
             meeting=delegate.meeting,
@@ -398,7 +398,7 @@ def check_in(
     if reason is None and not selectors.check_in_open(delegate.meeting, now):
         reason = "check_in_closed"
     if reason:
-        raise _refuse(reason, meeting=delegate.meeting, delegate=delegate, assisted_by=assisted_by)
+        raise refuse(reason, meeting=delegate.meeting, delegate=delegate, assisted_by=assisted_by)
     with transaction.atomic():
         _mark_present(delegate, method=method, now=now, by=by, assisted_by=assisted_by)
     return delegate
@@ -411,7 +411,7 @@ def check_in_by_code(*, meeting: Meeting, typed: str, by, now: dt.datetime | Non
     if code is not None:
         delegate = meeting.delegates.select_related("meeting").filter(code_hash=codes.code_hash(code)).first()
     if delegate is None:
-        raise _refuse("bad_code", meeting=meeting)
+        raise refuse("bad_code", meeting=meeting)
     return check_in(delegate=delegate, method=Delegate.CheckIn.CODE, by=by, now=now)
 
 
@@ -607,7 +607,7 @@ def open_version(
     delegate = Delegate.objects.select_related("meeting").get(pk=delegate.pk)  # fresh revocation state
     reason = selectors.refusal_reason(delegate, version.document, now)
     if reason:
-        raise _refuse(
+        raise refuse(
             reason,
             meeting=delegate.meeting,
             delegate=delegate,
@@ -635,11 +635,11 @@ def open_public_version(
     """A public document through the meeting-wide QR: no identity, so no personal watermark."""
     now = now or timezone.now()
     if version.document.agenda_item.meeting_id != meeting.pk:
-        raise _refuse("other_meeting", meeting=meeting, version=version, ip=ip)
+        raise refuse("other_meeting", meeting=meeting, version=version, ip=ip)
     if version.document.classification != Document.Classification.PUBLIC:
-        raise _refuse("not_public", meeting=meeting, version=version, ip=ip)
+        raise refuse("not_public", meeting=meeting, version=version, ip=ip)
     if selectors.access_expired(meeting, now):
-        raise _refuse("expired", meeting=meeting, version=version, ip=ip)
+        raise refuse("expired", meeting=meeting, version=version, ip=ip)
     AccessEvent.objects.create(
         meeting=meeting, version=version, action=AccessEvent.Action.PUBLIC_OPENED, at=now, ip_address=ip
     )
@@ -745,7 +745,7 @@ def cast_vote(
     delegate = Delegate.objects.select_related("substitute_for", "meeting").get(pk=delegate.pk)
     reason = selectors.vote_refusal(poll, delegate, now)
     if reason:
-        raise _refuse(reason, meeting=delegate.meeting, delegate=delegate, assisted_by=assisted_by)
+        raise refuse(reason, meeting=delegate.meeting, delegate=delegate, assisted_by=assisted_by)
     helper = assisted_by if getattr(assisted_by, "is_authenticated", False) else None
     try:
         with transaction.atomic():
@@ -766,7 +766,7 @@ def cast_vote(
                 changes={"delegate": delegate.pk, "assisted_by": getattr(helper, "pk", None)},
             )
     except IntegrityError:
-        raise _refuse(
+        raise refuse(
             "already_voted", meeting=delegate.meeting, delegate=delegate, assisted_by=assisted_by
         ) from None
     return ballot

@@ -144,7 +144,7 @@ def _delegate_required(view):
             reason = "revoked" if delegate.revoked_at else "expired"
             return _refused(
                 request,
-                services._refuse(reason, meeting=delegate.meeting, delegate=delegate, ip=_ip(request)),
+                services.refuse(reason, meeting=delegate.meeting, delegate=delegate, ip=_ip(request)),
             )
         return view(request, delegate, helper, *args, **kwargs)
 
