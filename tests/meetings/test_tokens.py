@@ -130,3 +130,19 @@ def test_staff_check_in_by_code_and_attendance_with_substitutes(meeting, members
     att = selectors.attendance(meeting)
     assert (att.members, att.present_seats, att.required) == (3, 2, 2)
     assert att.quorate
+
+
+def test_moving_the_meeting_later_keeps_slips_valid_until_the_new_recall(members, organiser, meeting):
+    token, _code = services.issue_slip(delegate=members[0], actor=organiser)
+    later = dt.timedelta(days=3)
+    services.update_meeting(
+        meeting=meeting, actor=organiser, starts_at=meeting.starts_at + later, ends_at=meeting.ends_at + later
+    )
+    moment = meeting.ends_at  # after the old recall, before the new one
+    assert services.exchange_token(token=token, now=moment) == members[0]
+    assert AuditRecord.objects.filter(action="meetings.updated").exists()
+
+
+def test_a_meeting_cannot_end_before_it_starts(organiser, meeting):
+    with pytest.raises(services.MeetingError):
+        services.update_meeting(meeting=meeting, actor=organiser, ends_at=meeting.starts_at)

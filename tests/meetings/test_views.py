@@ -205,3 +205,33 @@ def test_an_officer_without_a_meeting_role_is_told_whom_to_ask(client, agency):
     client.force_login(desk)
     response = client.get(reverse("meetings:organiser"))
     assert response.status_code == 403 and "quản trị viên" in response.content.decode()
+
+
+def test_the_organiser_changes_the_place(client, organiser, meeting):
+    client.force_login(organiser)
+    page = client.get(reverse("meetings:manage", args=[meeting.code])).content.decode()
+    assert 'name="edit-place"' in page
+    response = client.post(
+        reverse("meetings:edit", args=[meeting.code]),
+        {
+            "edit-title": meeting.title,
+            "edit-place": "Hội trường mới",
+            "edit-starts_at": "2030-01-02T08:00",
+            "edit-ends_at": "2030-01-02T07:00",
+            "edit-access_hours_after_end": 24,
+        },
+    )
+    assert response.status_code == 400  # ends before it starts: said beside the field
+    response = client.post(
+        reverse("meetings:edit", args=[meeting.code]),
+        {
+            "edit-title": meeting.title,
+            "edit-place": "Hội trường mới",
+            "edit-starts_at": "2030-01-02T08:00",
+            "edit-ends_at": "2030-01-02T11:00",
+            "edit-access_hours_after_end": 24,
+        },
+    )
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.place == "Hội trường mới"

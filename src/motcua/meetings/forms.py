@@ -45,6 +45,15 @@ class MeetingForm(forms.Form):
         return data
 
 
+class MeetingEditForm(MeetingForm):
+    """The same fields without the kind and the agency, which fix the quorum and the organisers."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["body"]
+        del self.fields["agency"]
+
+
 class AgendaItemForm(forms.Form):
     title = forms.CharField(label=_("Agenda item"), max_length=300)
     has_paper_secret_documents = forms.BooleanField(

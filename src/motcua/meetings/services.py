@@ -165,6 +165,36 @@ def create_meeting(
     return meeting
 
 
+EDITABLE_FIELDS = ("title", "place", "starts_at", "ends_at", "access_hours_after_end", "is_urgent")
+
+
+def update_meeting(*, meeting: Meeting, actor, **changes) -> Meeting:
+    """Change the title, place, times, recall delay or urgency; slips and app keys follow the
+    new recall time."""
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    starts = changes.get("starts_at", meeting.starts_at)
+    ends = changes.get("ends_at", meeting.ends_at)
+    if ends <= starts:
+        raise MeetingError(_("The meeting must end after it starts."), "bad_times")
+    with transaction.atomic():
+        before = {k: str(getattr(meeting, k)) for k in changes}
+        for field, value in changes.items():
+            setattr(meeting, field, value)
+        meeting.save(update_fields=list(changes))
+        AccessToken.objects.filter(meeting=meeting, revoked_at__isnull=True).update(
+            expires_at=meeting.access_expires_at
+        )
+        audit.record(
+            action="meetings.updated",
+            obj=meeting,
+            actor=actor,
+            changes={k: [before[k], str(v)] for k, v in changes.items() if before[k] != str(v)},
+        )
+    return meeting
+
+
 def add_agenda_item(
     *, meeting: Meeting, title: str, actor, has_paper_secret_documents: bool = False
 ) -> AgendaItem:

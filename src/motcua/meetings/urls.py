@@ -11,6 +11,7 @@ urlpatterns = [
     # Organisers (officers with the meeting_organiser role).
     path("quan-ly/", views.organiser_index, name="organiser"),
     path("quan-ly/<str:code>/", views.manage, name="manage"),
+    path("quan-ly/<str:code>/sua/", views.edit_meeting, name="edit"),
     path("quan-ly/<str:code>/chuong-trinh/", views.add_agenda_item, name="add_agenda_item"),
     path("quan-ly/<str:code>/chuong-trinh/<int:item_id>/ket-luan/", views.decision, name="decision"),
     path("quan-ly/<str:code>/dai-bieu/", views.add_delegate, name="add_delegate"),

@@ -340,6 +340,18 @@ def _detail(request, meeting: Meeting, status: int = 200, **bound):
         "expired": selectors.access_expired(meeting, now),
         "conclusion": conclusion,
         "conclusion_due": selectors.conclusion_due(meeting),
+        "edit_form": bound.get("edit_form")
+        or forms.MeetingEditForm(
+            prefix="edit",
+            initial={
+                "title": meeting.title,
+                "place": meeting.place,
+                "starts_at": timezone.localtime(meeting.starts_at),
+                "ends_at": timezone.localtime(meeting.ends_at),
+                "access_hours_after_end": meeting.access_hours_after_end,
+                "is_urgent": meeting.is_urgent,
+            },
+        ),
         "agenda_form": bound.get("agenda_form") or forms.AgendaItemForm(),
         "delegate_form": bound.get("delegate_form") or forms.DelegateForm(meeting=meeting),
         "document_form": bound.get("document_form") or forms.DocumentForm(meeting=meeting),
@@ -361,6 +373,21 @@ def _back(meeting: Meeting, anchor: str = ""):
     return redirect(
         reverse("meetings:manage", kwargs={"code": meeting.code}) + (f"#{anchor}" if anchor else "")
     )
+
+
+@require_POST
+@_organised
+def edit_meeting(request, meeting: Meeting):
+    form = forms.MeetingEditForm(request.POST, prefix="edit")
+    if form.is_valid():
+        try:
+            services.update_meeting(meeting=meeting, actor=request.user, **form.cleaned_data)
+        except services.MeetingError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The meeting has been updated."))
+            return _back(meeting)
+    return _detail(request, meeting, 400, edit_form=form)
 
 
 @require_POST
