@@ -146,3 +146,20 @@ def test_moving_the_meeting_later_keeps_slips_valid_until_the_new_recall(members
 def test_a_meeting_cannot_end_before_it_starts(organiser, meeting):
     with pytest.raises(services.MeetingError):
         services.update_meeting(meeting=meeting, actor=organiser, ends_at=meeting.starts_at)
+
+
+def test_only_wrong_codes_count_towards_the_limit(members, organiser, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    codes_ = [services.issue_slip(delegate=d, actor=organiser)[1] for d in members]
+    for _ in range(10):  # a hall behind one address: many right codes are fine
+        for code in codes_:
+            services.enter_code(typed=code, ip="203.0.113.9")
+    for _ in range(services.WRONG_CODE_LIMIT):
+        with pytest.raises(services.MeetingError):
+            services.enter_code(typed="AAAA-AAAA", ip="203.0.113.9")
+    with pytest.raises(services.MeetingError) as blocked:
+        services.enter_code(typed=codes_[0], ip="203.0.113.9")
+    assert blocked.value.reason == "too_many"
+    assert services.enter_code(typed=codes_[0], ip="198.51.100.7") == members[0]

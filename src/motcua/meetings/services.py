@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from motcua.core import audit, calendar
+from motcua.core import audit, calendar, ratelimit
 from motcua.meetings import codes, pdf, selectors
 from motcua.meetings.models import (
     AccessEvent,
@@ -42,6 +42,8 @@ SECRET_LEVELS = {
     "tuyet_mat": "Tuyệt mật",
 }
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+WRONG_CODE_LIMIT = 20  # wrong typed codes per address…
+WRONG_CODE_WINDOW = 600  # …per 10 minutes (31^8 codes: guessing stays hopeless)
 
 QUORUM_BY_BODY = {
     # Law on the Organisation of Local Government: a council session needs two thirds.
@@ -394,11 +396,16 @@ def enter_code(
     check-in and on every document the helper then opens for them.
     """
     now = now or timezone.now()
+    # Only wrong codes count: a hall of delegates behind one address types many right ones.
+    if ip and ratelimit.blocked("meetings-code", ip, limit=WRONG_CODE_LIMIT):
+        raise refuse("too_many", meeting=None, ip=ip)
     code = codes.normalise_code(typed)
     delegate = None
     if code is not None:
         delegate = Delegate.objects.select_related("meeting").filter(code_hash=codes.code_hash(code)).first()
     if delegate is None:
+        if ip:
+            ratelimit.hit("meetings-code", ip, limit=WRONG_CODE_LIMIT, window=WRONG_CODE_WINDOW)
         raise refuse("bad_code", meeting=None, ip=ip)
     reason = _delegate_usable(delegate, now)
     if reason:

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from motcua.accounts.decorators import officer_required
-from motcua.core import ratelimit
 from motcua.meetings import forms, selectors, services
 from motcua.meetings.models import (
     AgendaItem,
@@ -30,7 +29,6 @@ from motcua.meetings.models import (
 )
 
 SESSION_KEY = "meetings"
-CODE_ATTEMPTS = 10  # typed codes per address per 10 minutes
 
 
 def private(view=None, *, referrer_policy: str = "same-origin"):
@@ -120,16 +118,13 @@ def enter(request, token: str):
 def code_entry(request):
     form = forms.CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if not ratelimit.hit("meetings-code", ratelimit.client_ip(request), limit=CODE_ATTEMPTS, window=600):
-            form.add_error("code", services.refusal_message("too_many"))
+        try:
+            delegate = services.enter_code(typed=form.cleaned_data["code"], ip=_ip(request))
+        except services.MeetingError as error:
+            form.add_error("code", error.message)
         else:
-            try:
-                delegate = services.enter_code(typed=form.cleaned_data["code"], ip=_ip(request))
-            except services.MeetingError as error:
-                form.add_error("code", error.message)
-            else:
-                _remember(request, delegate)
-                return redirect("meetings:delegate", code=delegate.meeting.code)
+            _remember(request, delegate)
+            return redirect("meetings:delegate", code=delegate.meeting.code)
     return render(request, "meetings/code_entry.html", {"form": form})
 
 
