@@ -235,3 +235,72 @@ def test_the_organiser_changes_the_place(client, organiser, meeting):
     assert response.status_code == 302
     meeting.refresh_from_db()
     assert meeting.place == "Hội trường mới"
+
+
+def test_the_organiser_runs_votes_paper_items_and_the_conclusion_on_the_web(
+    client, organiser, meeting, item, members
+):
+    from motcua.meetings.models import Conclusion, PaperItem
+
+    client.force_login(organiser)
+    manage = reverse("meetings:manage", args=[meeting.code])
+    client.post(
+        reverse("meetings:add_agenda_item", args=[meeting.code]),
+        {"title": "Nội dung mật", "has_paper_secret_documents": "on"},
+    )
+    secret_item = meeting.agenda_items.get(title="Nội dung mật")
+    assert 'name="description"' in client.get(manage).content.decode()  # the paper form appears
+    client.post(
+        reverse("meetings:hand_out_paper", args=[meeting.code]),
+        {"agenda_item": secret_item.pk, "delegate": members[0].pk, "description": "Tài liệu số 7-M"},
+    )
+    paper = PaperItem.objects.get()
+    client.post(reverse("meetings:return_paper", args=[meeting.code, paper.pk]))
+    paper.refresh_from_db()
+    assert paper.returned_to == organiser
+
+    client.post(
+        reverse("meetings:add_poll", args=[meeting.code]),
+        {"agenda_item": item.pk, "question": "Thông qua?", "secret": "on"},
+    )
+    poll = Poll.objects.get()
+    assert poll.secret
+    client.post(reverse("meetings:poll_status", args=[meeting.code, poll.pk]), {"status": "open"})
+    client.post(reverse("meetings:staff_check_in", args=[meeting.code, members[0].pk]))
+    services.cast_vote(poll=poll, delegate=members[0], choice="yes")
+    client.post(reverse("meetings:poll_status", args=[meeting.code, poll.pk]), {"status": "closed"})
+    poll.refresh_from_db()
+    assert poll.status == Poll.Status.CLOSED
+
+    client.post(
+        reverse("meetings:decision", args=[meeting.code, item.pk]),
+        {"decision": "Giao Sở Tài chính tham mưu."},
+    )
+    client.post(reverse("meetings:conclusion", args=[meeting.code]), {"action": "draft"})
+    draft = Conclusion.objects.get(meeting=meeting)
+    assert "Giao Sở Tài chính tham mưu." in draft.text and draft.issued_at is None
+    empty = client.post(reverse("meetings:conclusion", args=[meeting.code]), {"text": ""})
+    assert empty.status_code == 400
+    client.post(reverse("meetings:conclusion", args=[meeting.code]), {"text": draft.text})
+    assert Conclusion.objects.get(meeting=meeting).issued_at is not None
+    attendance = client.get(reverse("meetings:attendance_pdf", args=[meeting.code]))
+    assert attendance["Content-Type"] == "application/pdf"
+    poster = client.get(reverse("meetings:meeting_qr", args=[meeting.code]))
+    assert poster.content.startswith(b"%PDF")
+
+
+def test_a_new_version_on_the_web_and_reminders(client, organiser, meeting, document, members):
+    client.force_login(organiser)
+    services.open_version(delegate=members[0], version=document.versions.get())
+    client.post(
+        reverse("meetings:add_version", args=[meeting.code, document.pk]),
+        {"note": "Cập nhật số liệu", "file": upload("v2.pdf", pdf_bytes(1))},
+    )
+    document.refresh_from_db()
+    assert document.current_version == 2
+    client.post(reverse("meetings:remind", args=[meeting.code, document.pk]))
+    from motcua.meetings.models import Notice
+
+    assert Notice.objects.filter(delegate=members[1]).exists()
+    original = client.get(reverse("meetings:organiser_document", args=[meeting.code, document.pk]))
+    assert original["Content-Type"] == "application/pdf"
