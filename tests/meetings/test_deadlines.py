@@ -77,3 +77,29 @@ def test_issuing_late_is_recorded(meeting, organiser):
     assert AuditRecord.objects.get(action="meetings.conclusion_issued").changes == {"late": True}
     with pytest.raises(services.MeetingError):
         services.issue_conclusion(meeting=meeting, text="Lần hai", actor=organiser)
+
+
+def test_the_organiser_list_shows_deadlines_at_risk(
+    meeting, organiser, agency, client, django_assert_max_num_queries
+):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    past = services.create_meeting(
+        organiser=organiser,
+        agency=agency,
+        title="Họp tháng trước",
+        body="department",
+        place="Phòng 2",
+        starts_at=timezone.now() - dt.timedelta(days=30),
+        ends_at=timezone.now() - dt.timedelta(days=30) + dt.timedelta(hours=3),
+    )
+    warnings = selectors.meeting_warnings([meeting, past])
+    assert warnings[meeting.pk] == ["invitation_late"]  # in an hour, invitations not sent
+    assert warnings[past.pk] == ["conclusion_overdue"]
+    services.issue_conclusion(meeting=past, text="Kết luận", actor=organiser)
+    assert selectors.meeting_warnings([past])[past.pk] == []
+    client.force_login(organiser)
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("meetings:organiser")).content.decode()
+    assert "giấy mời trễ hạn" in page

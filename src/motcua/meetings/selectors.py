@@ -89,9 +89,9 @@ def check_in_open(meeting: Meeting, now: dt.datetime | None = None) -> bool:
     return meeting.starts_at - CHECK_IN_OPENS_BEFORE <= now < meeting.ends_at
 
 
-def invitation_deadline(meeting: Meeting) -> dt.date:
+def invitation_deadline(meeting: Meeting, cal: calendar.WorkingCalendar | None = None) -> dt.date:
     """The last day invitations may go out: 3 working days before the meeting day."""
-    cal = calendar.get_calendar()
+    cal = cal or calendar.get_calendar()
     day = cal.local(meeting.starts_at).date()
     counted = 0
     while counted < INVITATION_WORKING_DAYS:
@@ -101,16 +101,44 @@ def invitation_deadline(meeting: Meeting) -> dt.date:
     return day
 
 
-def invitation_late(meeting: Meeting, now: dt.datetime | None = None) -> bool:
+def invitation_late(
+    meeting: Meeting, now: dt.datetime | None = None, cal: calendar.WorkingCalendar | None = None
+) -> bool:
     """True when the invitations went (or can now only go) out after the deadline."""
     if meeting.is_urgent:
         return False
+    cal = cal or calendar.get_calendar()
     sent = meeting.invitations_sent_at or now or timezone.now()
-    return calendar.get_calendar().local(sent).date() > invitation_deadline(meeting)
+    return cal.local(sent).date() > invitation_deadline(meeting, cal)
 
 
-def conclusion_due(meeting: Meeting) -> dt.datetime:
-    return calendar.add_working_days(meeting.ends_at, CONCLUSION_WORKING_DAYS)
+def conclusion_due(meeting: Meeting, cal: calendar.WorkingCalendar | None = None) -> dt.datetime:
+    return (cal or calendar.get_calendar()).add_working_days(meeting.ends_at, CONCLUSION_WORKING_DAYS)
+
+
+def meeting_warnings(meetings: list[Meeting], now: dt.datetime | None = None) -> dict[int, list[str]]:
+    """Per meeting the legal deadlines at risk: ``invitation_late``, ``conclusion_overdue``.
+
+    One calendar load and one query for the whole list.
+    """
+    from motcua.meetings.models import Conclusion
+
+    now = now or timezone.now()
+    cal = calendar.get_calendar()
+    issued = set(
+        Conclusion.objects.filter(meeting__in=meetings, issued_at__isnull=False).values_list(
+            "meeting_id", flat=True
+        )
+    )
+    warnings: dict[int, list[str]] = {}
+    for meeting in meetings:
+        found = []
+        if invitation_late(meeting, now, cal) and (meeting.invitations_sent_at or now < meeting.starts_at):
+            found.append("invitation_late")
+        if meeting.pk not in issued and now > conclusion_due(meeting, cal):
+            found.append("conclusion_overdue")
+        warnings[meeting.pk] = found
+    return warnings
 
 
 # --- Reading -----------------------------------------------------------------------------------

@@ -306,8 +306,10 @@ def organiser_index(request):
         else:
             messages.success(request, _("The meeting has been created."))
             return redirect("meetings:manage", code=meeting.code)
-    meetings = selectors.organiser_meetings(request.user)[:100]
-    return render(request, "meetings/organiser_index.html", {"form": form, "meetings": meetings})
+    meetings = list(selectors.organiser_meetings(request.user)[:100])
+    warnings = selectors.meeting_warnings(meetings)
+    rows = [(m, warnings[m.pk]) for m in meetings]
+    return render(request, "meetings/organiser_index.html", {"form": form, "rows": rows})
 
 
 def _detail(request, meeting: Meeting, status: int = 200, **bound):
