@@ -171,3 +171,45 @@ def test_paper_secret_items_are_handed_out_and_returned(meeting, organiser, memb
     services.return_paper(item=paper, actor=organiser)
     paper.refresh_from_db()
     assert paper.returned_at is not None and paper.returned_to == organiser
+
+
+def _stamped_pdf(first_line: str) -> bytes:
+    from motcua.meetings import pdf
+
+    return pdf.render_html(
+        f'<!doctype html><html><body style="font-family: DejaVu Sans"><p>{first_line}</p><p>Báo cáo về công tác bảo vệ bí mật nhà nước.</p></body></html>'
+    )
+
+
+@pytest.mark.parametrize("mark", ["MẬT", "TỐI MẬT", "TUYỆT MẬT"])
+def test_a_pdf_stamped_secret_is_refused_whatever_the_chosen_classification(item, organiser, mark):
+    with pytest.raises(services.MeetingError) as refused:
+        services.upload_document(
+            agenda_item=item,
+            title="Báo cáo",
+            classification="internal",
+            uploaded=upload("b.pdf", _stamped_pdf(mark)),
+            actor=organiser,
+        )
+    assert refused.value.reason == "secret" and mark in refused.value.message
+    assert not Document.objects.exists()
+    assert AuditRecord.objects.filter(action="meetings.secret_upload_refused", changes__mark=mark).exists()
+
+
+def test_a_pdf_that_only_talks_about_secrets_is_accepted(item, organiser):
+    document = services.upload_document(
+        agenda_item=item,
+        title="Báo cáo",
+        classification="internal",
+        uploaded=upload("b.pdf", _stamped_pdf("BÁO CÁO CÔNG TÁC BẢO MẬT")),
+        actor=organiser,
+    )
+    assert document.current_version == 1
+
+
+def test_an_assisted_opening_names_the_helper_on_every_page(document, members, helper_user):
+    data = services.open_version(
+        delegate=members[0], version=document.versions.get(), assisted_by=helper_user
+    )
+    for page in PdfReader(io.BytesIO(data)).pages:
+        assert f"hỗ trợ: {helper_user}" in page.extract_text()

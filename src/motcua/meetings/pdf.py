@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -120,9 +121,30 @@ def watermark(data: bytes, *, line: str) -> bytes:
     return out.getvalue()
 
 
-def watermark_line(*, name: str, meeting_code: str, at: dt.datetime) -> str:
+def watermark_line(*, name: str, meeting_code: str, at: dt.datetime, helper: str = "") -> str:
     local = at.astimezone(OFFICE_TZ)
-    return f"{name} · {meeting_code} · {local:%H:%M %d/%m/%Y}"
+    line = f"{name} · {meeting_code} · {local:%H:%M %d/%m/%Y}"
+    return f"{line} · hỗ trợ: {helper}" if helper else line  # printed in Vietnamese, like all papers
+
+
+#: Secrecy marks (Law 117/2025/QH15) as they are stamped: a line of their own on the first page.
+_SECRECY_MARK = re.compile(r"^\s*(TUYỆT MẬT|TỐI MẬT|MẬT)\s*$", re.MULTILINE)
+
+
+def secrecy_mark(data: bytes) -> str | None:
+    """The secrecy mark stamped on the first page ("MẬT", "TỐI MẬT", "TUYỆT MẬT"), if its text
+    layer shows one on a line of its own. A safety net behind the classification the organiser
+    chooses; a scanned page without text is not caught."""
+    import unicodedata
+
+    from pypdf import PdfReader
+
+    try:
+        text = PdfReader(io.BytesIO(data)).pages[0].extract_text() or ""
+    except Exception:  # noqa: BLE001 - an unreadable text layer is simply not a mark
+        return None
+    match = _SECRECY_MARK.search(unicodedata.normalize("NFC", text))
+    return match.group(1) if match else None
 
 
 def qr_data_uri(text: str) -> str:

@@ -507,6 +507,21 @@ def _store(meeting: Meeting, uploaded) -> tuple[str, bytes, int, str]:
         pages = pdf.page_count(data)
     except pdf.NotAPdf:
         raise MeetingError(_("Upload a PDF file that opens without a password."), "not_pdf") from None
+    mark = pdf.secrecy_mark(data)
+    if mark:
+        audit.record(
+            action="meetings.secret_upload_refused",
+            obj=meeting,
+            changes={"mark": mark, "file": getattr(uploaded, "name", "")[:200]},
+        )
+        raise MeetingError(
+            _(
+                "The first page carries the secrecy mark “%(level)s”: such documents cannot be uploaded. "
+                "Hand them out on paper in the room and record the hand-out and return here."
+            )
+            % {"level": mark},
+            "secret",
+        )
     sha = hashlib.sha256(data).hexdigest()
     name = pdf.save(f"meetings/{meeting.code}/{secrets.token_hex(12)}.pdf", data)
     return name, data, pages, sha
@@ -652,7 +667,13 @@ def open_version(
             assisted_by=assisted_by,
             ip=ip,
         )
-    line = pdf.watermark_line(name=delegate.full_name, meeting_code=delegate.meeting.code, at=now)
+    helper = assisted_by if getattr(assisted_by, "is_authenticated", False) else None
+    line = pdf.watermark_line(
+        name=delegate.full_name,
+        meeting_code=delegate.meeting.code,
+        at=now,
+        helper=str(helper) if helper else "",
+    )
     stamped = pdf.watermark(pdf.read(version.file_name), line=line)
     AccessEvent.objects.create(
         meeting=delegate.meeting,
