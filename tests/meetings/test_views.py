@@ -304,3 +304,16 @@ def test_a_new_version_on_the_web_and_reminders(client, organiser, meeting, docu
     assert Notice.objects.filter(delegate=members[1]).exists()
     original = client.get(reverse("meetings:organiser_document", args=[meeting.code, document.pk]))
     assert original["Content-Type"] == "application/pdf"
+
+
+def test_secret_ballot_counts_stay_hidden_until_the_vote_closes(client, organiser, meeting, item, members):
+    poll = services.create_poll(agenda_item=item, question="Bầu Phó Chủ tịch", secret=True, actor=organiser)
+    services.set_poll_status(poll=poll, status=Poll.Status.OPEN, actor=organiser)
+    services.check_in(delegate=members[0], method=Delegate.CheckIn.STAFF, by=organiser)
+    services.cast_vote(poll=poll, delegate=members[0], choice="no")
+    client.force_login(organiser)
+    manage = reverse("meetings:manage", args=[meeting.code])
+    hidden = client.get(manage).content.decode()
+    assert "không tán thành 1" not in hidden and "1/3 đã biểu quyết" in hidden
+    services.set_poll_status(poll=poll, status=Poll.Status.CLOSED, actor=organiser)
+    assert "không tán thành 1" in client.get(manage).content.decode()

@@ -8,7 +8,6 @@ personal QR slip (one-time token) or a typed short code.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 from django.conf import settings
 from django.db import models
@@ -327,7 +326,7 @@ class Poll(models.Model):
 
 class Ballot(models.Model):
     """That a seat voted in a poll. For an open ballot it also holds the choice; for a secret one
-    the choice lives in :class:`SecretChoice`, unlinked. One per seat (a member and their
+    only the count of its choice changes (:class:`SecretTally`). One per seat (a member and their
     substitute share one), enforced by the database."""
 
     poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="ballots")
@@ -349,15 +348,19 @@ class Ballot(models.Model):
         return f"ballot #{self.pk}"
 
 
-class SecretChoice(models.Model):
-    """A secret ballot's choice: a random id, no delegate, no time — nothing to join on."""
+class SecretTally(models.Model):
+    """A secret ballot's running count per choice. No row per vote exists, so no order, time or
+    row position can tie a choice to the :class:`Ballot` that says who voted."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="secret_choices")
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="tallies")
     choice = models.CharField(max_length=10, choices=Poll.Choice.choices)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["poll", "choice"], name="secret_tally_unique")]
 
     def __str__(self) -> str:
-        return f"secret choice {self.pk}"
+        return f"{self.poll_id} {self.choice}: {self.count}"
 
 
 class Conclusion(models.Model):

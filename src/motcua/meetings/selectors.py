@@ -20,7 +20,7 @@ from motcua.meetings.models import (
     DocumentVersion,
     Meeting,
     Poll,
-    SecretChoice,
+    SecretTally,
 )
 from motcua.org.models import Agency
 
@@ -324,8 +324,15 @@ def poll_result(poll: Poll, members: int | None = None) -> PollResult:
         members = poll.agenda_item.meeting.delegates.filter(
             group=Delegate.Group.MEMBER, substitute_for__isnull=True
         ).count()
-    source = SecretChoice.objects.filter(poll=poll) if poll.secret else Ballot.objects.filter(poll=poll)
-    counts = dict(source.values_list("choice").annotate(n=Count("pk")).values_list("choice", "n"))
+    if poll.secret:
+        counts = dict(SecretTally.objects.filter(poll=poll).values_list("choice", "count"))
+    else:
+        counts = dict(
+            Ballot.objects.filter(poll=poll)
+            .values_list("choice")
+            .annotate(n=Count("pk"))
+            .values_list("choice", "n")
+        )
     return PollResult(
         poll=poll,
         yes=counts.get(Poll.Choice.YES, 0),

@@ -14,6 +14,7 @@ import secrets
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,7 +33,7 @@ from motcua.meetings.models import (
     Notice,
     PaperItem,
     Poll,
-    SecretChoice,
+    SecretTally,
 )
 
 #: State-secret levels (Law 117/2025/QH15): never uploaded — the module runs on networked phones.
@@ -766,6 +767,8 @@ def set_decision(*, item: AgendaItem, text: str, actor) -> AgendaItem:
 def create_poll(*, agenda_item: AgendaItem, question: str, secret: bool, actor) -> Poll:
     with transaction.atomic():
         poll = Poll.objects.create(agenda_item=agenda_item, question=question, secret=secret)
+        if secret:
+            SecretTally.objects.bulk_create([SecretTally(poll=poll, choice=c) for c in Poll.Choice.values])
         audit.record(action="meetings.poll_created", obj=poll, actor=actor, changes={"secret": secret})
     return poll
 
@@ -794,7 +797,7 @@ def cast_vote(
     """Record ``delegate``'s vote. Only checked-in members and substitutes (one vote per seat).
 
     The unique constraints on (poll, seat) and (poll, delegate) refuse a second vote even when
-    two requests race past the check; a secret ballot's choice is stored without the voter.
+    two requests race past the check; a secret ballot only adds one to the count of its choice.
     """
     now = now or timezone.now()
     if choice not in Poll.Choice.values:
@@ -816,7 +819,8 @@ def cast_vote(
                 assisted_by=helper,
             )
             if poll.secret:
-                SecretChoice.objects.create(poll=poll, choice=choice)
+                # A counter, not a row per vote: nothing links the choice to the ballot above.
+                SecretTally.objects.filter(poll=poll, choice=choice).update(count=F("count") + 1)
             audit.record(
                 action="meetings.voted",
                 obj=poll,
