@@ -209,3 +209,13 @@ def process_to_result(dossier, team):
     dossier = backoffice.forward(dossier=dossier, actor=team["specialist"], to_user=team["leader"])
     dossier = backoffice.approve(dossier=dossier, actor=team["leader"])
     return backoffice.issue_result(dossier=dossier, actor=team["leader"])
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Rate limits (tracking by code) live in the cache: each test starts with none used."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
