@@ -50,6 +50,13 @@ class PublicStatus:
     agency_name: str
 
 
+TRACK_FIELDS = (
+    "code", "tracking_pin", "status", "submitted_at", "due_at", "procedure_version__name",
+    "procedure_version__procedure__code", "receiving_agency__name",
+)  # fmt: skip
+TRACK_EVENT_FIELDS = ("dossier_id", "at", "action", "to_status")
+
+
 def track(code: str, pin: str) -> PublicStatus | None:
     """Public lookup by dossier code and PIN: status and timeline, no personal data.
 
@@ -59,8 +66,11 @@ def track(code: str, pin: str) -> PublicStatus | None:
     pin = (pin or "").strip()
     if not is_valid_code(code) or not pin.isdigit():
         return None
+    # Only the columns the public answer shows: not the form data, nor the procedure's form
+    # specification (kilobytes of JSON to decode on every lookup of the busiest public page).
     dossier = (
         Dossier.objects.select_related("procedure_version__procedure", "receiving_agency")
+        .only(*TRACK_FIELDS)
         .filter(code=code)
         .exclude(status=Status.DRAFT)
         .first()
@@ -76,7 +86,7 @@ def track(code: str, pin: str) -> PublicStatus | None:
         status_label=dossier.get_status_display(),
         submitted_at=dossier.submitted_at,
         due_at=dossier.due_at,
-        timeline=list(dossier.events.filter(public=True).order_by("at", "id")),
+        timeline=list(dossier.events.filter(public=True).only(*TRACK_EVENT_FIELDS).order_by("at", "id")),
         agency_name=dossier.receiving_agency.name if dossier.receiving_agency else "",
     )
 
