@@ -63,8 +63,12 @@ def test_the_queue_page_runs_a_fixed_number_of_queries(
     client.force_login(officer)
     client.get("/mot-cua/?hang=agency")  # warm the session and caches
     # session, user, roles, visible agencies (once, not once per queue), the rows, six counts
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(11) as ctx:
         assert client.get("/mot-cua/?hang=agency").status_code == 200
+    rows = [q["sql"] for q in ctx.captured_queries if "LIMIT" in q["sql"] and "dossiers_dossier" in q["sql"]]
+    assert rows, "the page of rows"
+    for heavy in ("form_spec", "form_data", "search_text"):
+        assert heavy not in rows[0], heavy  # decoded for every row and never shown
 
 
 @pytest.mark.skipif("connection.vendor != 'postgresql'", reason="query plans are PostgreSQL's")

@@ -18,6 +18,14 @@ PAGE_SIZE = 50
 MAX_PAGE = 200
 EXEMPT_AGE = int(os.environ.get("MOTCUA_ONLINE_ONLY_EXEMPT_AGE", "70"))
 QUEUES = ("reception", "mine", "agency", "due_soon", "late", "supplement")
+#: Columns a queue row never shows: the answers and the procedure's texts and form specification
+#: (kilobytes of JSON per row, decoded 50 times per page).
+LIST_DEFERRED = (
+    "form_data", "prefilled_fields", "procedure_version__form_spec", "procedure_version__search_text",
+    "procedure_version__summary", "procedure_version__legal_basis", "procedure_version__conditions",
+    "procedure_version__applicants", "procedure_version__where_to_submit",
+    "procedure_version__processing_time_note",
+)  # fmt: skip
 #: Every state that is neither a draft nor final.
 OPEN = sorted(set(Status.values) - set(FINAL) - {Status.DRAFT})
 
@@ -66,7 +74,7 @@ def queue(user, name: str, *, now: dt.datetime | None = None, q: str = "") -> Qu
     q = q.strip()
     if q:
         qs = qs.filter(Q(code__icontains=q) | Q(procedure_version__procedure__code=q))
-    return qs.order_by("due_at", "id")
+    return qs.defer(*LIST_DEFERRED).order_by("due_at", "id")
 
 
 @dataclass(frozen=True)
