@@ -146,8 +146,10 @@ def main() -> int:
     report["verdicts"] = verdicts(report["scenarios"])
     report["total_seconds"] = round(time.time() - started, 1)
     table = markdown(report)
-    (RESULTS / "latest.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
-    (RESULTS / "latest.md").write_text(table)
+    # A subset (--only) is an experiment: it must not replace the latest full run.
+    name = "partial" if only else "latest"
+    (RESULTS / f"{name}.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    (RESULTS / f"{name}.md").write_text(table)
     if not args.no_docs and not only:
         update_docs(table)
     print("\n" + table)
