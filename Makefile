@@ -62,7 +62,13 @@ format: install
 messages: install
 	cd src/motcua && ../../$(BIN)/motcua makemessages -l vi --no-location && ../../$(BIN)/motcua compilemessages
 
-bench: install
+# The performance suite (docs/performance.md): needs PostgreSQL on 127.0.0.1:5432; creates and
+# reuses the database motcua_bench (BENCH_DATABASE_URL) and no other.
+$(VENV)/.bench-installed: $(STAMP) pyproject.toml
+	$(BIN)/pip install --quiet -e ".[test,bench]"
+	touch $@
+
+bench: $(VENV)/.bench-installed
 	$(PY) bench/run.py
 
 clean:

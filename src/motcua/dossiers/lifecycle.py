@@ -196,11 +196,34 @@ def _has_officer_role(dossier: Dossier, actor, roles: frozenset[str]) -> bool:
 
 
 def allowed_actions(dossier: Dossier, actor) -> list[Transition]:
-    """The actions this actor may take on this dossier now (the buttons to show)."""
-    return [t for t in TRANSITIONS if dossier.status in t.sources and _may(dossier, actor, t)]
+    """The actions this actor may take on this dossier now (the buttons to show).
+
+    The actor's roles at the dossier's agencies are read once (one query), not once per
+    transition: every API answer and dossier page lists these actions.
+    """
+    held = _held_roles(dossier, actor)
+    return [t for t in TRANSITIONS if dossier.status in t.sources and _may(dossier, actor, t, held)]
 
 
-def _may(dossier: Dossier, actor, t: Transition) -> bool:
+def _held_roles(dossier: Dossier, actor) -> frozenset[str]:
+    """The roles ``actor`` holds at the receiving or competent agency or at their ancestors."""
+    from motcua.accounts.models import OfficerRole
+    from motcua.accounts.selectors import _is_active_user
+
+    if actor is SYSTEM or not _is_active_user(actor):
+        return frozenset()
+    ids = {
+        i
+        for a in (dossier.receiving_agency, dossier.competent_agency)
+        if a is not None
+        for i in a.ancestor_ids()
+    }
+    if not ids:
+        return frozenset()
+    return frozenset(OfficerRole.objects.filter(user=actor, agency_id__in=ids).values_list("role", flat=True))
+
+
+def _may(dossier: Dossier, actor, t: Transition, held: frozenset[str] | None = None) -> bool:
     if dossier.is_linked_application and t.action not in LINKED_APPLICATION_ACTIONS:
         return False
     if actor is SYSTEM:
@@ -210,6 +233,8 @@ def _may(dossier: Dossier, actor, t: Transition) -> bool:
     if APPLICANT in t.roles and _is_applicant(dossier, actor):
         return True
     officer_roles = t.roles - {APPLICANT, SYSTEM}
+    if held is not None:
+        return bool(officer_roles & held)
     return bool(officer_roles) and _has_officer_role(dossier, actor, officer_roles)
 
 
