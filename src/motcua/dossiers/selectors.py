@@ -63,6 +63,8 @@ class PublicStatus:
     due_at: object
     timeline: list[PublicEvent]
     agency_name: str
+    id: int = 0
+    is_linked_application: bool = False  # its stages are shown too (linked_tags)
 
 
 @functools.cache
@@ -77,7 +79,8 @@ def _track_sql() -> tuple[str, str]:
     procedure, agency = Procedure._meta.db_table, Agency._meta.db_table
     events = DossierEvent._meta.db_table
     return (
-        f"SELECT d.id, d.code, d.tracking_pin, d.status, d.submitted_at, d.due_at, v.name, p.code, a.name "  # noqa: S608 (table names from the models)
+        f"SELECT d.id, d.code, d.tracking_pin, d.status, d.submitted_at, d.due_at, v.name, p.code, a.name, "
+        f"d.is_linked_application "  # noqa: S608 (table names from the models)
         f"FROM {dossier} d JOIN {version} v ON v.id = d.procedure_version_id "
         f"JOIN {procedure} p ON p.id = v.procedure_id LEFT JOIN {agency} a ON a.id = d.receiving_agency_id "
         f"WHERE d.code = %s AND d.status <> %s",
@@ -110,7 +113,9 @@ def track(code: str, pin: str) -> PublicStatus | None:
         expected = row[2] if row else "000000"
         if not hmac.compare_digest(expected.encode(), pin.encode()) or row is None:
             return None
-        pk, code, _pin, status, submitted_at, due_at, procedure_name, procedure_code, agency_name = row
+        pk, code, _pin, status, submitted_at, due_at, procedure_name, procedure_code, agency_name, linked = (
+            row
+        )
         cursor.execute(events_sql, [pk, True])
         timeline = [PublicEvent(at=_aware(at), action=a, to_status=t) for at, a, t in cursor.fetchall()]
     return PublicStatus(
@@ -123,6 +128,8 @@ def track(code: str, pin: str) -> PublicStatus | None:
         due_at=_aware(due_at),
         timeline=timeline,
         agency_name=agency_name or "",
+        id=pk,
+        is_linked_application=bool(linked),
     )
 
 

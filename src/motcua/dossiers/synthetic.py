@@ -419,6 +419,7 @@ DOSSIER_COLUMNS = (
     "idempotency_key", "lock_version", "applicant_id", "competent_agency_id", "helper_id",
     "procedure_version_id", "receiving_agency_id", "assigned_to_id", "original_due_at", "paused_at",
     "paused_hours", "return_channel", "step_due_at", "supplement_count", "supplement_deadline",
+    "is_linked_application", "linked_parent_id",
 )  # fmt: skip
 EVENT_COLUMNS = (
     "id", "at", "action", "from_status", "to_status", "comment", "data", "public", "actor_id", "dossier_id",
@@ -619,7 +620,7 @@ def _one_dossier(world: _World, rng: random.Random, rows: _Batch, ids: _Ids, seq
             online and fee > 0, submitted, last, submitted, received_at, due, finished, returned,
             f"{KEY_PREFIX}{seed}:{index}", len(events), applicant_id, competent, None, proc.version_id,
             centre_id, assigned, original_due, paused, Decimal("0.00"), return_channel, None, supplements,
-            supplement_deadline,
+            supplement_deadline, False, None,
         )
     )  # fmt: skip
     rows.events.extend(events)

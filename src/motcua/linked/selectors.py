@@ -11,10 +11,14 @@ from motcua.linked.models import Stage
 
 def stages_of(application: Dossier) -> list[Stage]:
     """The application's stages in order, with their agencies, dossiers and valid results."""
+    return stages_of_id(application.pk)
+
+
+def stages_of_id(application_id: int) -> list[Stage]:
     from motcua.results.models import Result
 
     return list(
-        Stage.objects.filter(application=application)
+        Stage.objects.filter(application_id=application_id)
         .select_related("agency", "dossier")
         .prefetch_related(
             Prefetch(
@@ -42,10 +46,6 @@ def handed_on(stage: Stage) -> dict[str, dict]:
             application_id=stage.application_id, procedure_code__in=stage.depends_on
         )
     }
-
-
-def application_by_code(code: str) -> Dossier | None:
-    return Dossier.objects.filter(code=code, is_linked_application=True).first()
 
 
 def groups() -> QuerySet[LinkedGroup]:

@@ -20,9 +20,11 @@ def linked_stages(dossier, public=False):
 
 
 @register.inclusion_tag("linked/_stages.html")
-def linked_stages_by_code(code, public=True):
-    application = selectors.application_by_code(code) if code else None
-    return linked_stages(application, public=public)
+def linked_public_stages(status):
+    """On public tracking (a ``PublicStatus``): the stages of a linked application, no links."""
+    if status is None or not getattr(status, "is_linked_application", False):
+        return {"stages": []}
+    return {"stages": selectors.stages_of_id(status.id), "public": True}
 
 
 @register.inclusion_tag("linked/_context.html")
