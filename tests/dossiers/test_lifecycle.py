@@ -156,3 +156,13 @@ def test_two_officers_at_once_one_wins_and_nothing_is_lost(draft, tree):
     final = Dossier.objects.get(pk=draft.pk)
     assert final.status == {"receive": Status.RECEIVED, "refuse": Status.REFUSED}[winner]
     assert list(DossierEvent.objects.filter(dossier=draft).values_list("action", flat=True)) == [winner]
+
+
+def test_an_anonymous_visitor_is_never_the_applicant(draft):
+    from django.contrib.auth.models import AnonymousUser
+
+    _set_status(draft, Status.SUBMITTED)
+    assert draft.helper_id is None
+    assert lifecycle.allowed_actions(draft, AnonymousUser()) == []
+    with pytest.raises(lifecycle.NotAllowed):
+        lifecycle.transition(dossier=draft, action="withdraw", actor=AnonymousUser())

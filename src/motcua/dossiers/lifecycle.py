@@ -185,7 +185,9 @@ def after(action: str):
 
 
 def _is_applicant(dossier: Dossier, actor) -> bool:
-    return actor is not None and actor.pk in (dossier.applicant_id, dossier.helper_id)
+    # An anonymous visitor has pk None, like a dossier without a helper: never the applicant.
+    pk = getattr(actor, "pk", None)
+    return pk is not None and pk in (dossier.applicant_id, dossier.helper_id)
 
 
 def _has_officer_role(dossier: Dossier, actor, roles: frozenset[str]) -> bool:
