@@ -49,3 +49,17 @@ def test_home_page_browses_by_agency_and_commune_level(client, imported):
     html = client.get("/").content.decode()
     assert "?agency=000.00.07.H53" in html
     assert "?level=commune" in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_browse_facets_are_cached_until_a_version_is_published(agencies, django_assert_max_num_queries):
+    from motcua.catalog import selectors
+    from motcua.catalog.exchange import import_catalog
+    from tests.catalog.conftest import BASE_PROCEDURE, LAND_PROCEDURE, make_catalog
+
+    import_catalog(make_catalog(BASE_PROCEDURE))
+    assert [s.code for s in selectors.sectors_with_counts()] == ["ho-tich"]
+    with django_assert_max_num_queries(0):
+        selectors.sectors_with_counts()  # from the cache
+    import_catalog(make_catalog(BASE_PROCEDURE, LAND_PROCEDURE))  # publishes a new procedure
+    assert sorted(s.code for s in selectors.sectors_with_counts()) == ["dat-dai", "ho-tich"]

@@ -168,7 +168,50 @@ def due_if_submitted(
     return calendar.add_working_days(at, amount, cutoff=version.cutoff_applies)
 
 
+FACETS_TTL = 300  # seconds; publishing a version starts a new generation at once
+GENERATION_KEY = "catalog:generation"
+
+
+def catalog_changed() -> None:
+    """Forget the cached browse facets (called when a version is published)."""
+    from django.core.cache import cache
+
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, 1, None)
+
+
+def _facet(name: str, build):
+    """Browse facets (counts per sector, life event, agency) change only when a version is
+    published, yet cost three grouped joins per catalog page: cache them per generation."""
+    from django.core.cache import cache
+
+    key = f"catalog:facets:{cache.get(GENERATION_KEY, 0)}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, FACETS_TTL)
+    return value
+
+
 def sectors_with_counts() -> list[Sector]:
+    return _facet("sectors", _sectors_with_counts)
+
+
+def life_events_with_counts() -> list[LifeEvent]:
+    return _facet("life_events", _life_events_with_counts)
+
+
+def browsable_agencies() -> list[Agency]:
+    """Provincial agencies that handle at least one current procedure, with ``count``.
+
+    Commune-level procedures are browsed by level: every commune handles the same ones.
+    """
+    return _facet("agencies", _browsable_agencies)
+
+
+def _sectors_with_counts() -> list[Sector]:
     from django.db.models import Count
 
     return list(
@@ -178,7 +221,7 @@ def sectors_with_counts() -> list[Sector]:
     )
 
 
-def life_events_with_counts() -> list[LifeEvent]:
+def _life_events_with_counts() -> list[LifeEvent]:
     from django.db.models import Count
 
     return list(
@@ -188,11 +231,7 @@ def life_events_with_counts() -> list[LifeEvent]:
     )
 
 
-def browsable_agencies() -> list[Agency]:
-    """Provincial agencies that handle at least one current procedure, with ``count``.
-
-    Commune-level procedures are browsed by level: every commune handles the same ones.
-    """
+def _browsable_agencies() -> list[Agency]:
     from django.db.models import Count
 
     return list(

@@ -141,4 +141,7 @@ def publish_version(*, version: ProcedureVersion, actor=None) -> ProcedureVersio
     version.published_at = timezone.now()
     version.save(allow_published_change=True)
     audit.record(action="catalog.publish", obj=version, actor=actor, changes={"number": version.number})
+    from motcua.catalog.selectors import catalog_changed
+
+    transaction.on_commit(catalog_changed)
     return version
