@@ -71,16 +71,30 @@ def shot(page, name):
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
-def officer_login(page, base, username):
+def _next_code(username):
+    """The demo TOTP code for the officer's next login. django-otp refuses a time step already
+    used (replay protection): an officer logging in twice within 30 seconds gets the next step's
+    code, which the one-step tolerance accepts."""
+    import time
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
     from motcua.accounts.demo_otp import demo_code
 
+    device = TOTPDevice.objects.filter(user__username=username).first()
+    if device is not None and device.last_t >= int(time.time() - device.t0) // device.step:
+        return demo_code(at=device.t0 + (device.last_t + 1) * device.step)
+    return demo_code()
+
+
+def officer_login(page, base, username):
     page.context.clear_cookies()
     page.goto(base + "/mot-cua/dang-nhap/")
     page.locator("input[name=username]").fill(username)
     page.locator("input[name=password]").fill("demo12345")
     page.locator("#officer-login button[type=submit]").click()
     page.wait_for_url(re.compile(r"/mot-cua/dang-nhap/ma-xac-thuc/"))
-    page.locator("input[name=code]").fill(demo_code())
+    page.locator("input[name=code]").fill(_next_code(username))
     page.locator("#officer-otp button[type=submit]").click()
     page.wait_for_url(re.compile(r"/mot-cua/(\?.*)?$"))
 
