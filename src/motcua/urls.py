@@ -14,7 +14,6 @@ urlpatterns = [
     path("mot-cua/", include("motcua.accounts.officer_urls")),
     path("mot-cua/", include("motcua.desk.urls")),
     path("mot-cua/", include("motcua.desk.forms_urls")),
-    path("lien-thong/", include("motcua.linked.urls")),
     path("hop/", include("motcua.meetings.urls")),
     path("ra-soat/", include("motcua.reform.urls")),
     path("", include("motcua.results.urls")),

@@ -154,3 +154,42 @@ def test_the_configuration_is_kept_as_filed(application):
 
     LinkedGroupMember.objects.filter(procedure__code="1.004222").update(time_budget=9)
     assert _stage(application, "1.004222").config["time_budget"] == "2.0"
+
+
+def test_when_the_register_gives_no_number_the_birth_result_is_not_issued(application, officers, monkeypatch):
+    from motcua.dossiers import lifecycle
+    from motcua.registers import services as register_services
+    from motcua.registers.ports import RegisterUnavailable
+
+    def unavailable(**kwargs):
+        raise RegisterUnavailable("down")
+
+    monkeypatch.setattr(register_services, "register_birth", unavailable)
+    birth = _stage(application, "1.001193").dossier
+    team = officers["1.001193"]
+    birth = backoffice.receive(dossier=birth, actor=team["desk"])
+    birth = backoffice.forward(dossier=birth, actor=team["desk"], to_user=team["specialist"])
+    birth = backoffice.forward(dossier=birth, actor=team["specialist"], to_user=team["leader"])
+    birth = backoffice.approve(dossier=birth, actor=team["leader"])
+    with pytest.raises(lifecycle.TransitionError, match="định danh|personal ID"):
+        backoffice.issue_result(dossier=birth, actor=team["leader"])
+    assert Dossier.objects.get(pk=birth.pk).status == Status.IN_PROGRESS
+    assert not birth.results.exists()
+    assert _stage(application, "1.001193").state == StageState.OPEN
+    assert _stage(application, "1.004222").state == StageState.WAITING
+
+
+def test_a_stage_without_an_agency_cannot_open_and_nothing_is_made(catalog, citizen, tree, officers):
+    from motcua.org.models import Agency
+
+    Agency.objects.filter(kind="commune_police").update(is_active=False)
+    application = file_application(
+        procedure_code="2.000986", answers=BIRTH_ANSWERS, citizen=citizen, tree=tree
+    )
+    from motcua.dossiers import lifecycle
+
+    birth = _stage(application, "1.001193").dossier
+    with pytest.raises(lifecycle.TransitionError, match="Công an|1.004222|Đăng ký thường trú"):
+        process_to_result(birth, officers["1.001193"])
+    assert Dossier.objects.get(pk=birth.pk).status == Status.IN_PROGRESS
+    assert _stage(application, "1.004222").dossier is None
