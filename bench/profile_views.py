@@ -27,6 +27,8 @@ os.environ.setdefault(
 )
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
 os.environ.setdefault("MOTCUA_TRACK_LIMIT", "1000000000")
+os.environ.setdefault("DB_CONN_MAX_AGE", "600")  # as bench/run.py: persistent connections
+os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("SECRET_KEY", "bench-" + "x" * 50)  # as bench/run.py: the sessions are signed with it
 os.environ.setdefault("STATIC_ROOT", str(ROOT / "var/bench/static"))
 os.environ.setdefault("MEDIA_ROOT", str(ROOT / "var/bench/media"))
@@ -39,6 +41,12 @@ def main() -> None:
     )
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--path", default="", help="another officer page, e.g. /mot-cua/?hang=late")
+    parser.add_argument(
+        "--timeit",
+        type=int,
+        default=0,
+        help="also time N unprofiled requests straight through the WSGI handler",
+    )
     args = parser.parse_args()
     import django
 
@@ -102,6 +110,49 @@ def main() -> None:
         f"\n{args.repeat} requests: {(time.perf_counter() - began) * 1000 / args.repeat:.1f} ms each (profiled)"
     )
     pstats.Stats(profile).sort_stats("cumulative").print_stats(35)
+    if args.timeit and args.scenario != "submission":
+        timeit(args, fixture, code, pin)
+
+
+def timeit(args, fixture, code: str, pin: str) -> None:
+    """Mean wall time of a GET through the WSGI handler, without the profiler or the test client."""
+    import io
+
+    from django.conf import settings
+    from django.core.handlers.wsgi import WSGIHandler
+
+    paths = {
+        "tracking": "/tra-cuu/?" + urllib.parse.urlencode({"code": code, "pin": pin}),
+        "tracking_api": "/api/v1/tracking?" + urllib.parse.urlencode({"code": code, "pin": pin}),
+        "queue": args.path or "/mot-cua/?hang=agency",
+        "dossier": f"/mot-cua/ho-so/{fixture['officer_dossiers'][0]}/",
+        "search": "/thu-tuc/?" + urllib.parse.urlencode({"q": "giay phep xay dung"}),
+    }
+    path, _, query = paths[args.scenario].partition("?")
+    cookie = ""
+    if args.scenario in ("queue", "dossier"):
+        cookie = f"{settings.SESSION_COOKIE_NAME}={fixture['officer']['cookie'].split('=', 1)[1]}"
+    handler = WSGIHandler()
+
+    def call() -> None:
+        environ = {
+            "REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": query, "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "8000", "HTTP_HOST": "127.0.0.1", "REMOTE_ADDR": "127.0.0.1", "HTTP_COOKIE": cookie,
+            "wsgi.input": io.BytesIO(b""), "wsgi.url_scheme": "http", "wsgi.errors": sys.stderr,
+        }  # fmt: skip
+        statuses = []
+        body = handler(environ, lambda status, headers, exc_info=None: statuses.append(status))
+        b"".join(body)
+        assert statuses[0].startswith("200"), statuses
+
+    for _ in range(20):
+        call()
+    began = time.perf_counter()
+    for _ in range(args.timeit):
+        call()
+    print(
+        f"\n{args.timeit} requests through WSGI: {(time.perf_counter() - began) * 1000 / args.timeit:.2f} ms each"
+    )
 
 
 def submit(client, fixture) -> None:

@@ -18,8 +18,9 @@ def _plain_static_storage(settings):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache (rate limits, cached catalog facets)."""
-    from django.core.cache import cache
+    """Each test starts with empty caches (rate limits, cached catalog facets, the site frame)."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for name in caches.settings:
+        caches[name].clear()
     yield

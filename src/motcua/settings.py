@@ -115,6 +115,9 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
     )
 }
+# The hottest public lookups use prepared statements on PostgreSQL (motcua.core.db); turn off
+# behind a pooler in transaction mode that cannot keep them (PgBouncer before 1.21).
+MOTCUA_DB_PREPARED_STATEMENTS = env_bool("MOTCUA_DB_PREPARED_STATEMENTS", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers proceed during a write; IMMEDIATE takes the write lock at BEGIN so two
     # writers queue on busy_timeout instead of failing with "database is locked" mid-transaction.
@@ -147,7 +150,13 @@ CACHES = {
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
         if os.environ.get("REDIS_URL")
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
+    ),
+    # The site frame's fragments ({% cache %} in base.html): the same for every visitor in a
+    # language, so each process keeps its own copy — no network hop on the busiest pages.
+    "template_fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "template-fragments",
+    },
 }
 
 # --- Accounts -------------------------------------------------------------------------------

@@ -7,10 +7,10 @@ import functools
 import hmac
 from dataclasses import dataclass
 
-from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from motcua.core.db import prepared_cursor
 from motcua.dossiers.codes import is_valid_code
 from motcua.dossiers.models import Dossier, DossierEvent, Status
 
@@ -107,7 +107,7 @@ def track(code: str, pin: str) -> PublicStatus | None:
     if not is_valid_code(code) or not pin.isdigit():
         return None
     dossier_sql, events_sql = _track_sql()
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(dossier_sql, [code, Status.DRAFT.value])
         row = cursor.fetchone()
         expected = row[2] if row else "000000"
