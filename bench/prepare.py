@@ -39,8 +39,15 @@ SEARCH_QUERIES = [
 ]
 
 
+UNIQUE_MARKER = b"MOTCUA-BENCH-UNIQUE-"  # + 32 hex digits the load replaces on every request
+
+
 def pdf_of(size: int, salt: bytes) -> bytes:
-    """A valid PDF of about ``size`` bytes (one page and an embedded file of random bytes)."""
+    """A valid PDF of about ``size`` bytes (one page and an embedded file of random bytes).
+
+    The embedded file starts with :data:`UNIQUE_MARKER` and 32 hex digits, stored as they are:
+    the load writes a new value there for every request, so each citizen's files differ (as
+    they do) and are stored, never found already there."""
     from pypdf import PdfWriter
 
     writer = PdfWriter()
@@ -158,7 +165,7 @@ def main() -> None:
     pdfs = []
     for name in ("a", "b"):
         path = out_dir / f"bench-{name}.pdf"
-        path.write_bytes(pdf_of(200_000, name.encode()))
+        path.write_bytes(pdf_of(200_000, UNIQUE_MARKER + name.encode().hex().ljust(32, "0").encode()))
         pdfs.append(str(path))
     fixture = {
         "officer": {"username": officer.username, "centre": centre.code, "cookie": cookie},
@@ -207,6 +214,21 @@ def main() -> None:
     assert agency.status_code == 200, agency.content
     submitted = api.post(f"/api/v1/dossiers/{pk}/submit")
     assert submitted.status_code == 200, submitted.content
+    form = {
+        "procedure_code": SUBMIT_PROCEDURE,
+        "answers": json.dumps(answers),
+        "receiving_agency": centre.code,
+    }
+    handles = [open(path, "rb") for path in pdfs]  # noqa: SIM115
+    try:
+        form.update(
+            {f"documents.{d}": fh for d, fh in zip(fixture["submission"]["documents"], handles, strict=True)}
+        )
+        at_once = api.post("/api/v1/submissions", form, HTTP_IDEMPOTENCY_KEY=f"bench-check-{uuid.uuid4()}")
+    finally:
+        for fh in handles:
+            fh.close()
+    assert at_once.status_code == 201, at_once.content
     (out_dir / "fixture.json").write_text(json.dumps(fixture, ensure_ascii=False, default=str))
     print(
         f"fixture: officer {officer.username} at {centre.code}, {len(tracking)} tracking pairs, {len(tokens)} tokens"

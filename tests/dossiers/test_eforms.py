@@ -1342,3 +1342,23 @@ def test_every_message_has_a_vietnamese_translation():
     messages = load_messages()
     assert used - set(messages) == set()
     assert all(messages[m] for m in used)
+
+
+@pytest.mark.django_db
+def test_a_commune_added_later_is_offered_as_soon_as_it_is_saved(units, django_capture_on_commit_callbacks):
+    """Unit lists are shared between requests through the cache; a saved change renews them."""
+    from motcua.org.models import AdministrativeUnit
+
+    tay_ninh = AdministrativeUnit.objects.get(level="province", code="80", valid_to__isnull=True)
+    _values, form = eform().clean_step(2, post(ADDRESS, **{"dia_chi-commune": "99999"}))
+    assert "dia_chi" in errors_of(form)  # the lists of Tây Ninh are now cached
+    with django_capture_on_commit_callbacks(execute=True):
+        AdministrativeUnit.objects.create(
+            code="99999",
+            name="Xã Thử Nghiệm",
+            level="commune",
+            parent=tay_ninh,
+            valid_from=tay_ninh.valid_from,
+        )
+    values, form = eform().clean_step(2, post(ADDRESS, **{"dia_chi-commune": "99999"}))
+    assert form.errors == {} and values["dia_chi"]["commune"] == "99999"

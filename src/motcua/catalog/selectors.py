@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
@@ -67,6 +68,41 @@ def search_procedures(
     """
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
     page = max(1, page)
+    raw = q.strip()
+    if not agency and not life_event:
+        return _search_in_memory(
+            words=tokens(raw),
+            raw=raw,
+            sector=sector,
+            level=level,
+            online_level=online_level,
+            page=page,
+            page_size=page_size,
+        )
+    return _search_in_sql(
+        raw=raw,
+        sector=sector,
+        level=level,
+        agency=agency,
+        life_event=life_event,
+        online_level=online_level,
+        page=page,
+        page_size=page_size,
+    )
+
+
+def _search_in_sql(
+    *,
+    raw: str,
+    sector: str,
+    level: str,
+    agency: str,
+    life_event: str,
+    online_level: str,
+    page: int,
+    page_size: int,
+) -> SearchResult:
+    """:func:`search_procedures` in the database, for any filter; the same rules as the index."""
     qs = current_versions()
     if sector:
         qs = qs.filter(sector__code=sector)
@@ -80,7 +116,6 @@ def search_procedures(
         found = Agency.objects.filter(code=agency).first()
         qs = qs.filter(procedures_of_agency(found)).distinct() if found else qs.none()
 
-    raw = q.strip()
     words = tokens(raw)
     if words:
         phrase = " ".join(words)
@@ -113,13 +148,33 @@ def search_procedures(
     )
 
 
-def get_current_version(code: str) -> ProcedureVersion | None:
-    return (
-        current_versions()
-        .prefetch_related("documents", "fees", "steps", "agencies", "life_events")
-        .filter(procedure__code=code)
-        .first()
+VERSION_RELATIONS = ("documents", "fees", "steps", "agencies", "life_events")
+
+
+def _search_in_memory(
+    *, words: list[str], raw: str, sector: str, level: str, online_level: str, page: int, page_size: int
+) -> SearchResult:
+    """:func:`search_procedures` without agency or life-event filters: matched and ranked by
+    the process's index of the current catalog (``search_index``), the page read by key."""
+    from motcua.catalog.search_index import current_index
+
+    found = current_index(catalog_generation()).search(
+        words=words, raw=raw, sector=sector, level=level, online_level=online_level
     )
+    start = (page - 1) * page_size
+    ids = [entry.id for entry in found[start : start + page_size]]
+    by_id = current_versions().defer("form_spec", "search_text").in_bulk(ids)  # what a result shows
+    return SearchResult(
+        versions=[by_id[i] for i in ids if i in by_id], total=len(found), page=page, page_size=page_size
+    )
+
+
+def get_current_version(
+    code: str, *, related: tuple[str, ...] = VERSION_RELATIONS
+) -> ProcedureVersion | None:
+    """The version in force of procedure ``code``, with ``related`` read in advance (a write
+    that needs only the documents and fees asks for just those)."""
+    return current_versions().prefetch_related(*related).filter(procedure__code=code).first()
 
 
 def fees_in_force(version: ProcedureVersion, on: dt.date | None = None) -> dict[str, list[Fee]]:
@@ -173,13 +228,26 @@ GENERATION_KEY = "catalog:generation"
 
 
 def catalog_changed() -> None:
-    """Forget the cached browse facets (called when a version is published)."""
+    """Start a new catalog generation: cached facets and the search index are renewed (called
+    when a version is published)."""
     from django.core.cache import cache
 
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:
-        cache.set(GENERATION_KEY, 1, None)
+        cache.set(GENERATION_KEY, time.time_ns(), None)
+
+
+def catalog_generation() -> int:
+    """The current catalog generation. A fresh (or evicted) cache starts a new one from the
+    clock, so that a value seen before the cache was emptied is never taken for the current one."""
+    from django.core.cache import cache
+
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        cache.add(GENERATION_KEY, time.time_ns(), None)
+        value = cache.get(GENERATION_KEY)
+    return value
 
 
 def _facet(name: str, build):
@@ -187,7 +255,7 @@ def _facet(name: str, build):
     published, yet cost three grouped joins per catalog page: cache them per generation."""
     from django.core.cache import cache
 
-    key = f"catalog:facets:{cache.get(GENERATION_KEY, 0)}:{name}"
+    key = f"catalog:facets:{catalog_generation()}:{name}"
     value = cache.get(key)
     if value is None:
         value = build()

@@ -50,12 +50,14 @@ def procedure_list(request):
         {
             "params": params,
             "result": result,
-            "sectors": selectors.sectors_with_counts(),
-            "life_events": [e for e in selectors.life_events_with_counts() if e.count],
-            "agencies": selectors.browsable_agencies(),
+            # Callables: the template calls them only when the cached filter lists are renewed.
+            "sectors": selectors.sectors_with_counts,
+            "life_events": lambda: [e for e in selectors.life_events_with_counts() if e.count],
+            "agencies": selectors.browsable_agencies,
             "levels": ProcedureVersion.Level.choices,
             "online_levels": ProcedureVersion.OnlineLevel.choices,
             "query_without_page": query_without_page.urlencode(),
+            "catalog_generation": selectors.catalog_generation(),
         },
     )
 

@@ -302,6 +302,83 @@ def submit(request, pk: int):
     return {**_out(dossier, request.user), "pin": dossier.tracking_pin}
 
 
+DOCUMENT_PART = "documents."
+
+
+@router.post(
+    "/submissions",
+    auth=auth,
+    response={200: SubmittedOut, 201: SubmittedOut},
+    summary="File and submit a whole dossier in one request (multipart)",
+    description=(
+        "multipart/form-data: `procedure_code`, `answers` (a JSON object of canonical values), "
+        "`receiving_agency` (a centre's code; required for commune-level procedures), `payment` "
+        "(`at_desk` when there is a fee) and one file part per document named "
+        "`documents.<document code>`. Needs an `Idempotency-Key` header: a retry returns the first "
+        "dossier (200). All problems come back at once, by field; nothing is kept."
+    ),
+)
+def submit_at_once(
+    request,
+    procedure_code: Form[str],
+    answers: Form[str] = "{}",
+    receiving_agency: Form[str] = "",
+    payment: Form[str] = "",
+):
+    import json
+
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if not key or len(key) > 80:
+        return _problems(
+            400,
+            _("Send an Idempotency-Key header"),
+            {"Idempotency-Key": [_("Required, at most 80 characters.")]},
+        )
+    errors: dict[str, list[str]] = {}
+    try:
+        values = json.loads(answers or "{}")
+    except ValueError:
+        values = None
+    if not isinstance(values, dict):
+        errors["answers"] = [_("Send the answers as a JSON object.")]
+    if payment not in ("", "at_desk"):
+        errors["payment"] = [_("Leave it empty or send at_desk.")]
+    uploads = {}
+    for part in request.FILES:
+        files = request.FILES.getlist(part)
+        if not part.startswith(DOCUMENT_PART) or len(part) == len(DOCUMENT_PART):
+            errors.setdefault(part, []).append(_("Name each file part documents.<document code>."))
+        elif len(files) > 1:
+            errors.setdefault(part, []).append(_("Send one file per document."))
+        else:
+            uploads[part[len(DOCUMENT_PART) :]] = files[0]
+    version = catalog_selectors.get_current_version(procedure_code, related=("documents", "fees"))
+    if version is None:
+        errors["procedure_code"] = [_("No procedure with this code.")]
+    elif request.user.assurance_level < version.min_assurance_level:
+        return problem_response(status=403, title=_("This procedure needs an account verified with VNeID."))
+    if errors:
+        return _problems(422, _("Some answers need correcting"), errors)
+    try:
+        dossier, created = services.submit_at_once(
+            version=version,
+            applicant=request.user,
+            answers=values,
+            uploads=uploads,
+            receiving_agency_code=receiving_agency.strip(),
+            pay_at_desk=payment == "at_desk",
+            idempotency_key=key,
+        )
+    except services.SubmissionError as exc:
+        conflict = "Idempotency-Key" in exc.errors
+        return _problems(
+            409 if conflict else 422,
+            _("The key is already used") if conflict else _("The dossier is not ready to submit"),
+            exc.errors,
+        )
+    return (201 if created else 200), {**_out(dossier, request.user), "pin": dossier.tracking_pin}
+
+
 @router.get("/dossiers/{pk}/receipt.pdf", auth=auth, summary="The receipt (Form 01) as PDF")
 def receipt(request, pk: int):
     from motcua.dossiers.receipt import render_receipt_pdf

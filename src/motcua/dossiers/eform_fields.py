@@ -26,6 +26,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.accounts.personal_id import normalise as normalise_personal_id
@@ -314,7 +315,8 @@ def _unit_sort_key(name: str) -> str:
 
 
 class UnitDirectory:
-    """Cached reads of the administrative units in force (one per engine, never global)."""
+    """Reads of the administrative units in force: the lists are shared through the cache
+    (``org.selectors.cached_units``, renewed when units change), names kept per engine."""
 
     def __init__(self, today: dt.date | None = None):
         self.today = today
@@ -327,8 +329,12 @@ class UnitDirectory:
         if self._provinces is None:
             from motcua.org import selectors
 
-            rows = list(selectors.current_provinces(today=self.today).values_list("code", "name"))
-            rows.sort(key=lambda row: _unit_sort_key(row[1]))
+            def build() -> list[tuple[str, str]]:
+                rows = list(selectors.current_provinces(today=self.today).values_list("code", "name"))
+                rows.sort(key=lambda row: _unit_sort_key(row[1]))
+                return rows
+
+            rows = selectors.cached_units("provinces", self.today or timezone.localdate(), build)
             self._provinces = rows
             self._names.update({("province", code): name for code, name in rows})
         return self._provinces
@@ -343,14 +349,20 @@ class UnitDirectory:
         if province_code not in self._communes:
             from motcua.org import selectors
 
-            rows: list[tuple[str, str]] = []
-            if self.is_province(province_code):
+            def build() -> list[tuple[str, str]]:
+                rows: list[tuple[str, str]] = []
                 province = selectors.current_unit(province_code, level="province", today=self.today)
                 if province is not None:
                     rows = list(
                         selectors.current_children(province, today=self.today).values_list("code", "name")
                     )
-            rows.sort(key=lambda row: _unit_sort_key(row[1]))
+                rows.sort(key=lambda row: _unit_sort_key(row[1]))
+                return rows
+
+            rows = []
+            if self.is_province(province_code):
+                day = self.today or timezone.localdate()
+                rows = selectors.cached_units(f"communes:{province_code}", day, build)
             self._communes[province_code] = rows
             self._names.update({("commune", code): name for code, name in rows})
         return self._communes[province_code]

@@ -248,6 +248,19 @@ def _state_before_supplement(dossier: Dossier) -> str:
     return last.from_status if last else Status.SUBMITTED
 
 
+def _reuse_loaded_relations(caller: Dossier, locked: Dossier) -> None:
+    """The caller's copy usually holds the procedure version (with its documents and fees read
+    in advance) and the applicant: hand them to the locked copy instead of reading them again."""
+    for name in ("procedure_version", "applicant"):
+        field = Dossier._meta.get_field(name)
+        if (
+            caller is not locked
+            and field.is_cached(caller)
+            and getattr(caller, field.attname) == getattr(locked, field.attname)
+        ):
+            field.set_cached_value(locked, field.get_cached_value(caller))
+
+
 def transition(
     *,
     dossier: Dossier,
@@ -271,6 +284,7 @@ def transition(
             .select_related("receiving_agency", "competent_agency")
             .get(pk=dossier.pk)
         )
+        _reuse_loaded_relations(dossier, locked)
         if expected_version is not None and locked.lock_version != expected_version:
             raise ConcurrentChange(
                 _("Someone else has just changed this dossier. Reload the page and try again.")

@@ -418,6 +418,175 @@ def submit(*, dossier: Dossier, actor) -> Dossier:
         raise
 
 
+def submit_at_once(
+    *,
+    version: ProcedureVersion,
+    applicant,
+    answers: Mapping[str, Any],
+    uploads: Mapping[str, Any],
+    receiving_agency_code: str = "",
+    pay_at_desk: bool = False,
+    idempotency_key: str,
+) -> tuple[Dossier, bool]:
+    """File a whole dossier in one go and submit it — the form's answers, one file per document,
+    where it is received and how the fee is paid: what the mobile app sends on a weak connection
+    (one request to retry instead of six).
+
+    All or nothing: every problem comes back at once by field (``answers.<field>``,
+    ``documents.<code>``, ``receiving_agency``, ``payment``) and nothing is kept. Register values
+    are filled in as in the step-by-step flow and win over the answers. A retry with the same
+    idempotency key returns the dossier of the first request. Returns ``(dossier, created)``.
+    An online payment needs the gateway's round trip: those dossiers go step by step.
+    """
+    from motcua.catalog.models import LinkedGroup
+    from motcua.dossiers.eforms import EForm
+    from motcua.registers.services import prefill
+
+    existing = Dossier.objects.filter(applicant=applicant, idempotency_key=idempotency_key).first()
+    if existing is not None:
+        if existing.submitted_at is None:
+            raise SubmissionError(
+                {"Idempotency-Key": [_("This key belongs to a draft started step by step. Use a new key.")]}
+            )
+        return existing, False
+
+    problems: dict[str, list[str]] = {}
+    if not version.is_current:
+        problems[""] = [_("This procedure has changed. Start again from the procedure page.")]
+    if getattr(applicant, "assurance_level", 1) < version.min_assurance_level:
+        problems.setdefault("", []).append(_("This procedure needs an account verified with VNeID."))
+
+    spec = version.form_spec or {}
+    prefilled: dict[str, Any] = {}
+    wanted = EForm(spec).register_mapping()
+    if wanted:
+        found = prefill(
+            personal_id=applicant.personal_id, assurance_level=applicant.assurance_level, wanted=wanted
+        )
+        if found.status == "ok":
+            prefilled = EForm(spec, prefilled=found.values).prefilled_values()
+    eform = EForm(spec, prefilled=prefilled)
+    for name in answers:
+        if eform.field(name) is None:
+            problems.setdefault(f"answers.{name}", []).append(_("This form has no such field."))
+    form_data = {**{k: v for k, v in answers.items() if k not in prefilled}, **prefilled}
+    for name, messages in eform.validate_all(form_data).items():
+        problems.setdefault(f"answers.{name}", []).extend(messages)
+
+    documents = {d.code for d in version.documents.all()}
+    checked = {}
+    for code, uploaded in uploads.items():
+        if code not in documents:
+            problems.setdefault(f"documents.{code}", []).append(
+                _("This document is not part of the procedure.")
+            )
+            continue
+        try:
+            checked[code] = (uploaded, check_file(uploaded))
+        except FileRejected as exc:
+            problems.setdefault(f"documents.{code}", []).append(exc.message)
+    for slot in eform.document_slots():
+        if slot.required and slot.document_code not in uploads:
+            problems.setdefault(f"documents.{slot.document_code}", []).append(_("Attach this document."))
+    if sum(c.size for _u, c in checked.values()) > conf.MAX_DOSSIER_BYTES:
+        problems.setdefault("", []).append(
+            _("All files of a dossier together may not exceed %(mb)s MB.")
+            % {"mb": conf.MAX_DOSSIER_BYTES // (1024 * 1024)}
+        )
+
+    competent = None
+    if receiving_agency_code:
+        receiving = Agency.objects.filter(code=receiving_agency_code).select_related("parent").first()
+        if (
+            receiving is None
+            or receiving.kind not in (Agency.Kind.COMMUNE_ONE_STOP, Agency.Kind.SERVICE_CENTRE)
+            or not receiving.is_active
+        ):
+            problems.setdefault("receiving_agency", []).append(
+                _("Choose a public administration service centre.")
+            )
+        elif version.level == ProcedureVersion.Level.COMMUNE and receiving.parent_id:
+            competent = receiving.parent  # the commune's People's Committee (as set_receiving_agency)
+    else:
+        receiving = default_receiving_agency(version, applicant)
+        if receiving is None:
+            problems.setdefault("receiving_agency", []).append(_("Choose where the dossier is received."))
+
+    fee = online_fee(version, answers=form_data)
+    if fee > 0 and not pay_at_desk:
+        problems.setdefault("payment", []).append(
+            _(
+                "The fee can be paid online only step by step. Choose to pay at the desk, or pay online in the app."
+            )
+        )
+    if problems:
+        raise SubmissionError(problems)
+
+    if competent is None:
+        competent = version.agencies.order_by("path").first()
+
+    written: list[str] = []  # files this call wrote: removed again if the dossier is not kept
+    try:
+        stored = {}
+        for code, (_uploaded, file) in checked.items():
+            path = _path(file.sha256, file.extension)
+            if not default_storage.exists(path):
+                path = default_storage.save(path, ContentFile(file.content))
+                written.append(path)
+            stored[code] = path
+        with transaction.atomic():
+            dossier = Dossier.objects.create(
+                procedure_version=version,
+                applicant=applicant,
+                channel=Channel.ONLINE,
+                receiving_agency=receiving,
+                competent_agency=competent,
+                eid_verified=getattr(applicant, "assurance_level", 1) >= 2,
+                form_data=form_data,
+                prefilled_fields=sorted(prefilled),
+                idempotency_key=idempotency_key,
+                is_linked_application=LinkedGroup.objects.filter(procedure_id=version.procedure_id).exists(),
+                fee_amount=fee,
+                payment_state=PaymentState.NOT_REQUIRED if fee == 0 else PaymentState.AT_DESK,
+            )
+            attachments = Attachment.objects.bulk_create(
+                Attachment(
+                    dossier=dossier,
+                    document_code=code,
+                    file=stored[code],
+                    original_name=(getattr(uploaded, "name", "") or "tep")[:255],
+                    content_type=file.content_type,
+                    extension=file.extension,
+                    size=file.size,
+                    sha256=file.sha256,
+                    uploaded_by=applicant,
+                )
+                for code, (uploaded, file) in checked.items()
+            )
+            audit.record(action="dossiers.start", obj=dossier, actor=applicant)
+            dossier = lifecycle.transition(dossier=dossier, action="submit", actor=applicant)
+            # The caller shows the files just stored: no need to read them back.
+            dossier._prefetched_objects_cache = {"attachments": attachments}
+    except IntegrityError:
+        _forget_files(written)
+        # The same key raced in from a retry: the first request's dossier is the answer.
+        winner = Dossier.objects.filter(applicant=applicant, idempotency_key=idempotency_key).first()
+        if winner is None or winner.submitted_at is None:
+            raise
+        return winner, False
+    except BaseException:
+        _forget_files(written)
+        raise
+    return dossier, True
+
+
+def _forget_files(names: list[str]) -> None:
+    """Remove files written for a dossier that was not kept (unless a row uses them meanwhile)."""
+    for name in names:
+        if not Attachment.objects.filter(file=name).exists():
+            default_storage.delete(name)
+
+
 @lifecycle.effect("submit")
 def _on_submit(ctx: lifecycle.Context) -> None:
     dossier = ctx.dossier

@@ -12,6 +12,35 @@ from motcua.org.models import AdministrativeUnit, Agency
 Level = AdministrativeUnit.Level
 
 
+UNITS_GENERATION_KEY = "org:units:generation"
+UNITS_CACHE_TTL = 600  # seconds; loading or editing units starts a new generation at once
+
+
+def units_changed() -> None:
+    """Forget the cached lists of units in force (called when units are loaded, succeeded or
+    edited)."""
+    from django.core.cache import cache
+
+    try:
+        cache.incr(UNITS_GENERATION_KEY)
+    except ValueError:
+        cache.set(UNITS_GENERATION_KEY, 1, None)
+
+
+def cached_units(name: str, day: datetime.date, build):
+    """A list of units in force on ``day`` shared by every form of every request: each e-form
+    with an address reads the provinces and one province's communes, which change only when
+    the units are reloaded or merged."""
+    from django.core.cache import cache
+
+    key = f"org:units:{cache.get(UNITS_GENERATION_KEY, 0)}:{day.isoformat()}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, UNITS_CACHE_TTL)
+    return value
+
+
 def _valid_on(day: datetime.date) -> Q:
     return Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gte=day))
 

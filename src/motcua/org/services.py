@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from motcua.core import audit
 from motcua.core.text import fold
+from motcua.org import selectors
 from motcua.org.models import AdministrativeUnit, Agency
 from motcua.org.validators import validate_unit_identifier_code
 
@@ -94,6 +95,7 @@ def load_units(*, valid_from: datetime.date = REFORM_DATE) -> LoadCounts:
     provinces, communes = _source_units()
     created_p = created_c = updated = unchanged = 0
     with transaction.atomic():
+        transaction.on_commit(selectors.units_changed)
         existing = {
             (u.level, u.code): u
             for u in AdministrativeUnit.objects.filter(

@@ -22,8 +22,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
-        parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "4")))
+        # Two processes per core, two threads each: Python runs one thread per process at a
+        # time, so processes (not threads) keep both cores busy while others wait on PostgreSQL
+        # (measured in docs/performance.md).
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=int(os.environ.get("WEB_CONCURRENCY", str(2 * (os.cpu_count() or 1)))),
+        )
+        parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "2")))
         parser.add_argument("--no-worker", action="store_true", help="do not start the background worker")
         parser.add_argument("--no-eid", action="store_true", help="do not start the demo VNeID provider")
 
