@@ -62,13 +62,36 @@ def test_the_queue_page_runs_a_fixed_number_of_queries(
     settings.MOTCUA_OFFICER_OTP_REQUIRED = False
     client.force_login(officer)
     client.get("/mot-cua/?hang=agency")  # warm the session and caches
-    # session, user, roles, visible agencies (once, not once per queue), the rows, six counts
-    with django_assert_num_queries(11) as ctx:
+    # session, user, roles, visible agencies (once, not once per queue), the page's ids, its
+    # rows, and the six tab counts in two statements
+    with django_assert_num_queries(8) as ctx:
         assert client.get("/mot-cua/?hang=agency").status_code == 200
-    rows = [q["sql"] for q in ctx.captured_queries if "LIMIT" in q["sql"] and "dossiers_dossier" in q["sql"]]
+    sqls = [q["sql"] for q in ctx.captured_queries]
+    ids = [sql for sql in sqls if "LIMIT" in sql and "dossiers_dossier" in sql]
+    assert ids and ids[0].startswith('SELECT "dossiers_dossier"."id" AS "pk" FROM'), "the page's ids alone"
+    rows = [sql for sql in sqls if '"dossiers_dossier"."id" IN (' in sql]
     assert rows, "the page of rows"
     for heavy in ("form_spec", "form_data", "search_text"):
         assert heavy not in rows[0], heavy  # decoded for every row and never shown
+    assert sum(sql.count("COUNT(") for sql in sqls) == 12  # six numbers in each of two statements
+
+
+def test_the_tab_counts_are_the_lengths_of_the_queues(officer, one_of_each, tree, version, citizen):
+    # and a dossier received elsewhere but transferred to the officer's commune counted once
+    Dossier.objects.create(
+        code="001.99.40.H53-260316-0001",
+        procedure_version=version,
+        applicant=citizen,
+        receiving_agency=tree["centre"],
+        competent_agency=tree["one_stop"],
+        status=Status.RECEIVED,
+        due_at=timezone.now() + dt.timedelta(hours=5),
+        assigned_to=officer,
+    )
+    now = timezone.now()
+    assert selectors.counts(officer, now=now) == {
+        name: selectors.queue(officer, name, now=now).count() for name in selectors.QUEUES
+    }
 
 
 @pytest.mark.skipif("connection.vendor != 'postgresql'", reason="query plans are PostgreSQL's")
@@ -89,3 +112,16 @@ def test_no_queue_query_scans_the_dossier_table(officer, one_of_each):
                 # The officer's agencies are constants the agency indexes can take, not a
                 # subquery each row is checked against.
                 assert "SubPlan" not in plan, (name, plan)
+        for sql in _count_statements(officer, now):
+            cursor.execute("EXPLAIN " + sql)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert "Seq Scan on dossiers_dossier" not in plan, plan
+
+
+def _count_statements(officer, now) -> list[str]:
+    from django.test.utils import CaptureQueriesContext
+
+    selectors.counts(officer, now=now)  # the officer's agencies are now known
+    with CaptureQueriesContext(connection) as ctx:
+        selectors.counts(officer, now=now)
+    return [q["sql"] for q in ctx.captured_queries]
