@@ -112,7 +112,9 @@ def main() -> None:
     print(
         f"\n{args.repeat} requests: {(time.perf_counter() - began) * 1000 / args.repeat:.1f} ms each (profiled)"
     )
-    pstats.Stats(profile).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(35)
+    pstats.Stats(profile).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(
+        int(os.environ.get("PROFILE_ROWS", "35"))
+    )
     if args.timeit and args.scenario != "submission":
         timeit(args, fixture, code, pin)
 

@@ -109,10 +109,10 @@ def test_an_emptied_cache_starts_a_generation_never_seen_before():
     assert selectors.catalog_generation() != before
 
 
-def test_a_search_reads_one_page_by_key_and_counts_nothing_in_the_database(
-    catalog, django_assert_num_queries
-):
-    selectors.search_procedures(q="khai sinh")  # builds the index
-    with django_assert_num_queries(1):
+def test_a_search_reads_only_versions_it_has_not_shown_before(catalog, django_assert_num_queries):
+    selectors.search_procedures(q="khai sinh", page_size=2)  # builds the index, reads two versions
+    with django_assert_num_queries(1):  # the other five, by key; nothing counted in the database
         result = selectors.search_procedures(q="khai sinh")
+    with django_assert_num_queries(0):
+        assert selectors.search_procedures(q="khai sinh").versions == result.versions
     assert result.total == both(raw="khai sinh")[1].total == 7

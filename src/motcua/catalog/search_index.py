@@ -41,6 +41,7 @@ class SearchIndex:
     per searched word and remembered."""
 
     MEMO_SIZE = 4096  # searched words remembered per process
+    VERSIONS_KEPT = 2000  # result rows (versions without their form or text) kept per process
 
     def __init__(self, entries: list[Entry]):
         self.entries = sorted(entries, key=lambda e: (e.name_folded, e.code))
@@ -50,6 +51,7 @@ class SearchIndex:
                 postings.setdefault(token, set()).add(position)
         self._vocabulary = {token: frozenset(found) for token, found in postings.items()}
         self._memo: dict[str, frozenset[int]] = {}
+        self._versions: dict[int, object] = {}
 
     def _containing(self, word: str) -> frozenset[int]:
         """Positions of the entries whose text contains ``word``."""
@@ -61,6 +63,18 @@ class SearchIndex:
                 self._memo.clear()
             self._memo[word] = found
         return found
+
+    def versions(self, ids: list[int], load) -> list:
+        """The versions ``ids`` for a page of results, read with ``load(missing ids)`` (a dict
+        by id) only the first time: a published version does not change within a generation,
+        and the most searched procedures are the same few hundred. Shown, never changed."""
+        missing = [i for i in ids if i not in self._versions]
+        if missing:
+            if len(self._versions) + len(missing) > self.VERSIONS_KEPT:
+                self._versions = {}
+            self._versions.update(load(missing))
+        kept = self._versions
+        return [kept[i] for i in ids if i in kept]
 
     def search(
         self, *, words: list[str], raw: str, sector: str = "", level: str = "", online_level: str = ""

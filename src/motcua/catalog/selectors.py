@@ -158,15 +158,27 @@ def _search_in_memory(
     the process's index of the current catalog (``search_index``), the page read by key."""
     from motcua.catalog.search_index import current_index
 
-    found = current_index(catalog_generation()).search(
-        words=words, raw=raw, sector=sector, level=level, online_level=online_level
-    )
+    index = current_index(catalog_generation())
+    found = index.search(words=words, raw=raw, sector=sector, level=level, online_level=online_level)
     start = (page - 1) * page_size
     ids = [entry.id for entry in found[start : start + page_size]]
-    by_id = current_versions().defer("form_spec", "search_text").in_bulk(ids)  # what a result shows
-    return SearchResult(
-        versions=[by_id[i] for i in ids if i in by_id], total=len(found), page=page, page_size=page_size
+    versions = index.versions(
+        ids, lambda missing: current_versions().defer("form_spec", "search_text").in_bulk(missing)
     )
+    return SearchResult(versions=versions, total=len(found), page=page, page_size=page_size)
+
+
+def version_parts(version: ProcedureVersion) -> tuple[list, list]:
+    """The version's required documents and process steps, shared through the cache per catalog
+    generation: the officer's dossier page shows both for every dossier it opens."""
+    from django.core.cache import cache
+
+    key = f"catalog:version-parts:{catalog_generation()}:{version.pk}"
+    parts = cache.get(key)
+    if parts is None:
+        parts = (list(version.documents.all()), list(version.steps.all()))
+        cache.set(key, parts, FACETS_TTL)
+    return parts
 
 
 def get_current_version(

@@ -134,7 +134,10 @@ def dossier(request, pk: int):
 
     prefilled = {k: found.form_data.get(k) for k in found.prefilled_fields}
     eform = EForm(found.procedure_version.form_spec or {}, prefilled=prefilled)
-    documents = {d.code: d for d in found.procedure_version.documents.all()}
+    from motcua.catalog.selectors import version_parts
+
+    version_documents, steps = version_parts(found.procedure_version)
+    documents = {d.code: d for d in version_documents}
     officers = _officers_for(found)
     return render(
         request,
@@ -148,7 +151,7 @@ def dossier(request, pk: int):
             "actions": lifecycle.allowed_actions(found, request.user),
             "officers": officers,
             "late": backoffice.is_late(found),
-            "steps": list(found.procedure_version.steps.all()),
+            "steps": steps,
             "centres": _transfer_targets(found),
             "access_keys": ACCESS_KEYS,
         },
@@ -170,11 +173,22 @@ def _officers_for(dossier):
 
 
 def _transfer_targets(dossier):
+    """Where the dossier may be sent: the version's agencies, or those of its kinds. Kept a minute
+    per version (the list of 100-odd commune committees is read for every dossier opened; the
+    transfer itself checks the agency chosen)."""
+    from django.core.cache import cache
+
+    from motcua.catalog.selectors import catalog_generation
+
     version = dossier.procedure_version
-    named = list(version.agencies.filter(is_active=True))
-    if named:
-        return named
-    return list(Agency.objects.filter(kind__in=version.agency_kinds, is_active=True).order_by("name")[:200])
+    key = f"desk:transfer-targets:{catalog_generation()}:{version.pk}"
+    targets = cache.get(key)
+    if targets is None:
+        targets = list(version.agencies.filter(is_active=True)) or list(
+            Agency.objects.filter(kind__in=version.agency_kinds, is_active=True).order_by("name")[:200]
+        )
+        cache.set(key, targets, 60)
+    return targets
 
 
 @officer_required
