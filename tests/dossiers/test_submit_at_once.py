@@ -212,9 +212,10 @@ def test_one_request_stays_a_fixed_number_of_queries(api, version):
     with CaptureQueriesContext(connection) as ctx:
         response = send(api, key="k-2")
     assert response.status_code == 201
-    # Token, procedure (3), key, register (2), agency, the dossier and its file, the transition
+    # Token, procedure (its documents and fees shared per generation), key, register (2), agency,
+    # the dossier and its file, the transition
     # (lock, checks, code, calendar, event, two notifications) and the answer. A loop over
     # documents or fields would add queries per item. Savepoints are not counted: inside the
     # test's transaction every atomic block adds two.
     statements = [q["sql"] for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"]]
-    assert len(statements) <= 27, "\n".join(sql[:100] for sql in statements)
+    assert len(statements) <= 25, "\n".join(sql[:100] for sql in statements)

@@ -168,17 +168,31 @@ def _search_in_memory(
     return SearchResult(versions=versions, total=len(found), page=page, page_size=page_size)
 
 
-def version_parts(version: ProcedureVersion) -> tuple[list, list]:
-    """The version's required documents and process steps, shared through the cache per catalog
-    generation: the officer's dossier page shows both for every dossier it opens."""
+def version_parts(version: ProcedureVersion) -> tuple[list, list, list]:
+    """The version's required documents, process steps and fees, shared through the cache per
+    catalog generation. A published version's rows never change (the models refuse it; a change
+    is a new version, published with a new generation): the officer's dossier page and every
+    submission read them for each dossier."""
     from django.core.cache import cache
 
-    key = f"catalog:version-parts:{catalog_generation()}:{version.pk}"
-    parts = cache.get(key)
+    key = f"catalog:version-parts3:{catalog_generation()}:{version.pk}"  # (documents, steps, fees)
+    parts = cache.get(key) if version.is_published else None
     if parts is None:
-        parts = (list(version.documents.all()), list(version.steps.all()))
-        cache.set(key, parts, FACETS_TTL)
+        parts = (list(version.documents.all()), list(version.steps.all()), list(version.fees.all()))
+        if version.is_published:
+            cache.set(key, parts, FACETS_TTL)
     return parts
+
+
+def with_parts(version: ProcedureVersion) -> ProcedureVersion:
+    """``version`` with its documents, steps and fees in place (``version.documents.all()`` and
+    the fee functions then read no database)."""
+    documents, steps, fees = version_parts(version)
+    cache = getattr(version, "_prefetched_objects_cache", None)
+    if cache is None:
+        cache = version._prefetched_objects_cache = {}
+    cache.update({"documents": documents, "steps": steps, "fees": fees})
+    return version
 
 
 def get_current_version(

@@ -136,7 +136,7 @@ def dossier(request, pk: int):
     eform = EForm(found.procedure_version.form_spec or {}, prefilled=prefilled)
     from motcua.catalog.selectors import version_parts
 
-    version_documents, steps = version_parts(found.procedure_version)
+    version_documents, steps, _fees = version_parts(found.procedure_version)
     documents = {d.code: d for d in version_documents}
     officers = _officers_for(found)
     return render(

@@ -352,7 +352,9 @@ def submit_at_once(
             errors.setdefault(part, []).append(_("Send one file per document."))
         else:
             uploads[part[len(DOCUMENT_PART) :]] = files[0]
-    version = catalog_selectors.get_current_version(procedure_code, related=("documents", "fees"))
+    version = catalog_selectors.get_current_version(procedure_code, related=())
+    if version is not None:
+        catalog_selectors.with_parts(version)  # documents and fees, shared per catalog generation
     if version is None:
         errors["procedure_code"] = [_("No procedure with this code.")]
     elif request.user.assurance_level < version.min_assurance_level:
