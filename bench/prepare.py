@@ -179,6 +179,13 @@ def main() -> None:
             "documents": ["giay-chung-sinh", "giay-to-tuy-than"],
             "pdfs": pdfs,
             "agency": centre.code,
+            # Citizens file at their own commune's centre: the load spreads over all of them (one
+            # centre alone would also run out of its 9,999 codes a day after a few runs).
+            "agencies": sorted(
+                Agency.objects.filter(kind=Agency.Kind.COMMUNE_ONE_STOP, is_active=True).values_list(
+                    "code", flat=True
+                )
+            ),
         },
         "search_queries": SEARCH_QUERIES,
         "dossiers": Dossier.objects.count(),

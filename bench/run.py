@@ -354,11 +354,11 @@ def submission(fixture: dict, duration: float) -> dict:
             head += f'; filename="{filename}"\r\nContent-Type: application/pdf'
         return (head + "\r\n\r\n").encode() + value + b"\r\n"
 
+    centres = sub.get("agencies") or [sub["agency"]]
     whole = b"".join(
         [
             part("procedure_code", sub["procedure"].encode()),
             part("answers", json.dumps(sub["answers"], ensure_ascii=False).encode()),
-            part("receiving_agency", sub["agency"].encode()),
             *(part(f"documents.{d}", c, f"{d}.pdf") for d, c in zip(sub["documents"], files, strict=True)),
             f"--{boundary}--\r\n".encode(),
         ]
@@ -371,10 +371,12 @@ def submission(fixture: dict, duration: float) -> dict:
             "Idempotency-Key": f"bench-{uuid.uuid4()}",
             **form_type,
         }
+        # Each citizen files at a centre of the province, with scans of their own.
+        body = part("receiving_agency", centres[i % len(centres)].encode()) + unique_files(whole)
         await step(
             "submit",
             conn,
-            load.build("POST", "/api/v1/submissions", headers=headers, body=whole),
+            load.build("POST", "/api/v1/submissions", headers=headers, body=body),
             expect=(201,),
         )
 
@@ -384,7 +386,7 @@ def submission(fixture: dict, duration: float) -> dict:
     ]
     answers = json.dumps({"answers": sub["answers"]}).encode()
     create_body = json.dumps({"procedure_code": sub["procedure"]}).encode()
-    agency_body = json.dumps({"code": sub["agency"]}).encode()
+    agency_bodies = [json.dumps({"code": code}).encode() for code in centres]
     json_type = {"Content-Type": "application/json"}
 
     async def step_by_step(conn: load.Connection, i: int, step: load.Step) -> None:
@@ -427,7 +429,7 @@ def submission(fixture: dict, duration: float) -> dict:
                 "PUT",
                 f"/api/v1/dossiers/{pk}/receiving-agency",
                 headers={**auth, **json_type},
-                body=agency_body,
+                body=agency_bodies[i % len(agency_bodies)],
             ),
         )
         await step("submit", conn, load.build("POST", f"/api/v1/dossiers/{pk}/submit", headers=auth))

@@ -219,3 +219,16 @@ def test_one_request_stays_a_fixed_number_of_queries(api, version):
     # test's transaction every atomic block adds two.
     statements = [q["sql"] for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"]]
     assert len(statements) <= 25, "\n".join(sql[:100] for sql in statements)
+
+
+def test_a_centre_out_of_todays_numbers_is_named_and_nothing_is_kept(api, version, tree, settings):
+    from django.utils import timezone
+
+    from motcua.dossiers.models import DossierCodeSequence
+
+    DossierCodeSequence.objects.create(agency=tree["one_stop"], day=timezone.localdate(), last=9999)
+    response = send(api)
+    assert response.status_code == 422 and paths(response) == {"receiving_agency"}
+    assert "9.999" in response.content.decode() or "9,999" in response.content.decode()
+    assert Dossier.objects.count() == 0 and not stored_files(settings)
+    assert DossierCodeSequence.objects.get().last == 9999  # the failed attempt took no number

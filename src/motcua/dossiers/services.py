@@ -596,7 +596,19 @@ def _on_submit(ctx: lifecycle.Context) -> None:
     if problems:
         raise SubmissionError(problems)
     dossier.submitted_at = now
-    dossier.code = codes.new_code(dossier.receiving_agency, timezone.localdate(now))
+    try:
+        dossier.code = codes.new_code(dossier.receiving_agency, timezone.localdate(now))
+    except codes.SequenceExhausted:
+        # The code has four digits a day (Circular 01/2018); the increment rolls back with us.
+        raise SubmissionError(
+            {
+                "receiving_agency": [
+                    _(
+                        "This centre has given out all 9,999 dossier numbers of today. Choose another centre or submit tomorrow."
+                    )
+                ]
+            }
+        ) from None
     dossier.tracking_pin = codes.new_pin()
     dossier.fee_amount = online_fee(version, timezone.localdate(now), dossier.form_data)
     dossier.due_at = catalog_selectors.due_if_submitted(
