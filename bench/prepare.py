@@ -167,6 +167,22 @@ def main() -> None:
         path = out_dir / f"bench-{name}.pdf"
         path.write_bytes(pdf_of(200_000, UNIQUE_MARKER + name.encode().hex().ljust(32, "0").encode()))
         pdfs.append(str(path))
+    # Citizens file at their own commune's centre: the load spreads over all of them (one centre
+    # alone would also run out of its 9,999 codes a day after a few runs). The checks below use
+    # the centre that has given out the fewest codes today.
+    from django.utils import timezone
+
+    from motcua.dossiers.models import DossierCodeSequence
+
+    centres = sorted(
+        Agency.objects.filter(kind=Agency.Kind.COMMUNE_ONE_STOP, is_active=True).values_list(
+            "code", flat=True
+        )
+    )
+    used_today = dict(
+        DossierCodeSequence.objects.filter(day=timezone.localdate()).values_list("agency__code", "last")
+    )
+    filing_centre = min(centres, key=lambda code: used_today.get(code, 0))
     fixture = {
         "officer": {"username": officer.username, "centre": centre.code, "cookie": cookie},
         "officer_dossiers": officer_dossiers,
@@ -178,14 +194,8 @@ def main() -> None:
             "answers": answers,
             "documents": ["giay-chung-sinh", "giay-to-tuy-than"],
             "pdfs": pdfs,
-            "agency": centre.code,
-            # Citizens file at their own commune's centre: the load spreads over all of them (one
-            # centre alone would also run out of its 9,999 codes a day after a few runs).
-            "agencies": sorted(
-                Agency.objects.filter(kind=Agency.Kind.COMMUNE_ONE_STOP, is_active=True).values_list(
-                    "code", flat=True
-                )
-            ),
+            "agency": filing_centre,
+            "agencies": centres,
         },
         "search_queries": SEARCH_QUERIES,
         "dossiers": Dossier.objects.count(),
@@ -216,7 +226,7 @@ def main() -> None:
             up = api.post(f"/api/v1/dossiers/{pk}/attachments", {"document_code": document, "file": fh})
         assert up.status_code == 201, up.content
     agency = api.put(
-        f"/api/v1/dossiers/{pk}/receiving-agency", {"code": centre.code}, content_type="application/json"
+        f"/api/v1/dossiers/{pk}/receiving-agency", {"code": filing_centre}, content_type="application/json"
     )
     assert agency.status_code == 200, agency.content
     submitted = api.post(f"/api/v1/dossiers/{pk}/submit")
@@ -224,7 +234,7 @@ def main() -> None:
     form = {
         "procedure_code": SUBMIT_PROCEDURE,
         "answers": json.dumps(answers),
-        "receiving_agency": centre.code,
+        "receiving_agency": filing_centre,
     }
     handles = [open(path, "rb") for path in pdfs]  # noqa: SIM115
     try:
