@@ -3,9 +3,10 @@
 PostgreSQL plans every statement Django sends (Django binds parameters on the client, so the
 server sees a new text each time). For a short lookup on the busiest public page, planning costs
 more than running: the tracking statement plans in ~0.3–2.5 ms and runs in ~0.1 ms. A prepared
-statement is planned once per connection. Django has no per-query switch for that, so
-:func:`prepared_cursor` gives a cursor that binds on the server and prepares, wrapped like
-Django's own (query logging, ``execute_wrapper`` and ``CaptureQueriesContext`` still see it).
+statement is planned once per connection. The settings turn on server-side binding, so that
+PostgreSQL prepares any statement run five times on a connection; :func:`prepared_cursor` gives
+the hottest fixed statements a cursor that prepares at once, wrapped like Django's own (query
+logging, ``execute_wrapper`` and ``CaptureQueriesContext`` still see it).
 
 Poolers in transaction mode without prepared-statement support (PgBouncer before 1.21) break
 prepared statements: set ``MOTCUA_DB_PREPARED_STATEMENTS=0`` there.
@@ -77,8 +78,8 @@ def prepared_cursor():
         _cursor_class = _server_binding_cursor_class()
     connection.ensure_connection()
     if connection.connection.prepare_threshold is None:
-        # Django turns preparing off for the connection; its own (client-binding) cursors never
-        # prepare, so this only lets ours do it.
+        # A connection configured without server-side binding has preparing off; its
+        # client-binding cursors never prepare, so this lets only ours do it.
         connection.connection.prepare_threshold = 5
     raw = _cursor_class(connection.connection)
     wrapped = connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
