@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import time
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -24,7 +25,18 @@ def units_changed() -> None:
     try:
         cache.incr(UNITS_GENERATION_KEY)
     except ValueError:
-        cache.set(UNITS_GENERATION_KEY, 1, None)
+        cache.set(UNITS_GENERATION_KEY, time.time_ns(), None)
+
+
+def _units_generation() -> int:
+    # A fresh (or evicted) key starts from the clock: never a value whose lists may still be cached.
+    from django.core.cache import cache
+
+    value = cache.get(UNITS_GENERATION_KEY)
+    if value is None:
+        cache.add(UNITS_GENERATION_KEY, time.time_ns(), None)
+        value = cache.get(UNITS_GENERATION_KEY)
+    return value
 
 
 def cached_units(name: str, day: datetime.date, build):
@@ -33,7 +45,7 @@ def cached_units(name: str, day: datetime.date, build):
     the units are reloaded or merged."""
     from django.core.cache import cache
 
-    key = f"org:units:{cache.get(UNITS_GENERATION_KEY, 0)}:{day.isoformat()}:{name}"
+    key = f"org:units:{_units_generation()}:{day.isoformat()}:{name}"
     value = cache.get(key)
     if value is None:
         value = build()
