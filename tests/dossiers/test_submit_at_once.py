@@ -232,3 +232,12 @@ def test_a_centre_out_of_todays_numbers_is_named_and_nothing_is_kept(api, versio
     assert "9.999" in response.content.decode() or "9,999" in response.content.decode()
     assert Dossier.objects.count() == 0 and not stored_files(settings)
     assert DossierCodeSequence.objects.get().last == 9999  # the failed attempt took no number
+
+
+def test_files_together_over_the_dossier_limit_are_refused(api, version, settings, monkeypatch):
+    from motcua.dossiers import conf
+
+    monkeypatch.setattr(conf, "MAX_DOSSIER_BYTES", len(pdf_bytes()) - 1)
+    response = send(api)
+    assert response.status_code == 422 and paths(response) == {""}
+    assert Dossier.objects.count() == 0 and not stored_files(settings)

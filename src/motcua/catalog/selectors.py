@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from dataclasses import dataclass
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
@@ -11,6 +10,7 @@ from django.db.models.functions import Length
 from django.utils import timezone
 
 from motcua.catalog.models import Fee, LifeEvent, LinkedGroup, ProcedureVersion, Sector
+from motcua.core import generations
 from motcua.core.text import fold, tokens
 from motcua.org.models import Agency
 
@@ -173,15 +173,13 @@ def version_parts(version: ProcedureVersion) -> tuple[list, list, list]:
     catalog generation. A published version's rows never change (the models refuse it; a change
     is a new version, published with a new generation): the officer's dossier page and every
     submission read them for each dossier."""
-    from django.core.cache import cache
 
-    key = f"catalog:version-parts3:{catalog_generation()}:{version.pk}"  # (documents, steps, fees)
-    parts = cache.get(key) if version.is_published else None
-    if parts is None:
-        parts = (list(version.documents.all()), list(version.steps.all()), list(version.fees.all()))
-        if version.is_published:
-            cache.set(key, parts, FACETS_TTL)
-    return parts
+    def read() -> tuple[list, list, list]:
+        return list(version.documents.all()), list(version.steps.all()), list(version.fees.all())
+
+    if not version.is_published:
+        return read()
+    return generations.cached(GENERATION_KEY, f"version-parts3:{version.pk}", read, FACETS_TTL)
 
 
 def with_parts(version: ProcedureVersion) -> ProcedureVersion:
@@ -256,37 +254,18 @@ GENERATION_KEY = "catalog:generation"
 def catalog_changed() -> None:
     """Start a new catalog generation: cached facets and the search index are renewed (called
     when a version is published)."""
-    from django.core.cache import cache
-
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, time.time_ns(), None)
+    generations.bump(GENERATION_KEY)
 
 
 def catalog_generation() -> int:
-    """The current catalog generation. A fresh (or evicted) cache starts a new one from the
-    clock, so that a value seen before the cache was emptied is never taken for the current one."""
-    from django.core.cache import cache
-
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        cache.add(GENERATION_KEY, time.time_ns(), None)
-        value = cache.get(GENERATION_KEY)
-    return value
+    """The current catalog generation (see ``core.generations``)."""
+    return generations.current(GENERATION_KEY)
 
 
 def _facet(name: str, build):
     """Browse facets (counts per sector, life event, agency) change only when a version is
     published, yet cost three grouped joins per catalog page: cache them per generation."""
-    from django.core.cache import cache
-
-    key = f"catalog:facets:{catalog_generation()}:{name}"
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        cache.set(key, value, FACETS_TTL)
-    return value
+    return generations.cached(GENERATION_KEY, f"facets:{name}", build, FACETS_TTL)
 
 
 def sectors_with_counts() -> list[Sector]:

@@ -109,6 +109,14 @@ def _problems(status: int, title, errors: dict[str, list[str]]):
     )
 
 
+def _missing_idempotency_key():
+    return _problems(
+        400,
+        _("Send an Idempotency-Key header"),
+        {"Idempotency-Key": [_("Required, at most 80 characters.")]},
+    )
+
+
 class CreateIn(Schema):
     procedure_code: str
 
@@ -119,11 +127,7 @@ class CreateIn(Schema):
 def create_dossier(request, payload: CreateIn):
     key = request.headers.get("Idempotency-Key", "").strip()
     if not key or len(key) > 80:
-        return _problems(
-            400,
-            _("Send an Idempotency-Key header"),
-            {"Idempotency-Key": [_("Required, at most 80 characters.")]},
-        )
+        return _missing_idempotency_key()
     version = catalog_selectors.get_current_version(payload.procedure_code)
     if version is None:
         return _problems(422, _("Unknown procedure"), {"procedure_code": [_("No procedure with this code.")]})
@@ -329,11 +333,7 @@ def submit_at_once(
 
     key = request.headers.get("Idempotency-Key", "").strip()
     if not key or len(key) > 80:
-        return _problems(
-            400,
-            _("Send an Idempotency-Key header"),
-            {"Idempotency-Key": [_("Required, at most 80 characters.")]},
-        )
+        return _missing_idempotency_key()
     errors: dict[str, list[str]] = {}
     try:
         values = json.loads(answers or "{}")

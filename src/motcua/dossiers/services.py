@@ -203,10 +203,7 @@ def add_attachment(
                 or 0
             )
             if used + checked.size > conf.MAX_DOSSIER_BYTES:
-                raise FileRejected(
-                    _("All files of a dossier together may not exceed %(mb)s MB.")
-                    % {"mb": conf.MAX_DOSSIER_BYTES // (1024 * 1024)}
-                )
+                raise FileRejected(_dossier_too_large())
             previous = list(locked.attachments.filter(document_code=document_code))
             attachment = Attachment.objects.create(
                 dossier=locked,
@@ -226,6 +223,12 @@ def add_attachment(
             default_storage.delete(written)
         raise
     return attachment
+
+
+def _dossier_too_large() -> str:
+    return _("All files of a dossier together may not exceed %(mb)s MB.") % {
+        "mb": conf.MAX_DOSSIER_BYTES // (1024 * 1024)
+    }
 
 
 def _path(sha256: str, extension: str) -> str:
@@ -489,10 +492,7 @@ def submit_at_once(
         if slot.required and slot.document_code not in uploads:
             problems.setdefault(f"documents.{slot.document_code}", []).append(_("Attach this document."))
     if sum(c.size for _u, c in checked.values()) > conf.MAX_DOSSIER_BYTES:
-        problems.setdefault("", []).append(
-            _("All files of a dossier together may not exceed %(mb)s MB.")
-            % {"mb": conf.MAX_DOSSIER_BYTES // (1024 * 1024)}
-        )
+        problems.setdefault("", []).append(_dossier_too_large())
 
     competent = None
     if receiving_agency_code:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime
-import time
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from motcua.core import generations
 from motcua.org.models import AdministrativeUnit, Agency
 
 Level = AdministrativeUnit.Level
@@ -20,37 +20,14 @@ UNITS_CACHE_TTL = 600  # seconds; loading or editing units starts a new generati
 def units_changed() -> None:
     """Forget the cached lists of units in force (called when units are loaded, succeeded or
     edited)."""
-    from django.core.cache import cache
-
-    try:
-        cache.incr(UNITS_GENERATION_KEY)
-    except ValueError:
-        cache.set(UNITS_GENERATION_KEY, time.time_ns(), None)
-
-
-def _units_generation() -> int:
-    # A fresh (or evicted) key starts from the clock: never a value whose lists may still be cached.
-    from django.core.cache import cache
-
-    value = cache.get(UNITS_GENERATION_KEY)
-    if value is None:
-        cache.add(UNITS_GENERATION_KEY, time.time_ns(), None)
-        value = cache.get(UNITS_GENERATION_KEY)
-    return value
+    generations.bump(UNITS_GENERATION_KEY)
 
 
 def cached_units(name: str, day: datetime.date, build):
     """A list of units in force on ``day`` shared by every form of every request: each e-form
     with an address reads the provinces and one province's communes, which change only when
     the units are reloaded or merged."""
-    from django.core.cache import cache
-
-    key = f"org:units:{_units_generation()}:{day.isoformat()}:{name}"
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        cache.set(key, value, UNITS_CACHE_TTL)
-    return value
+    return generations.cached(UNITS_GENERATION_KEY, f"{day.isoformat()}:{name}", build, UNITS_CACHE_TTL)
 
 
 def _valid_on(day: datetime.date) -> Q:
