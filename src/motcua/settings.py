@@ -146,7 +146,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Background work: tasks enqueued in the writing transaction form the outbox ------------
 # Run by `motcua periodic` after the dossier jobs (each returns a count it reports).
-MOTCUA_PERIODIC_JOBS = ["motcua.linked.services.retry_dispatches"]
+MOTCUA_PERIODIC_JOBS = [
+    "motcua.linked.services.retry_dispatches",
+    "motcua.linked.services.open_postponed_stages",
+]
 
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 

@@ -193,3 +193,36 @@ def test_a_stage_without_an_agency_cannot_open_and_nothing_is_made(catalog, citi
         process_to_result(birth, officers["1.001193"])
     assert Dossier.objects.get(pk=birth.pk).status == Status.IN_PROGRESS
     assert _stage(application, "1.004222").dossier is None
+
+
+def test_a_stage_whose_office_has_no_number_left_today_waits_and_opens_later(application, officers, tree):
+    """The officer's result stands; the stage opens when the periodic job finds a number free."""
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from motcua.dossiers.models import DossierCodeSequence
+    from motcua.linked.services import POSTPONED_REASON, open_postponed_stages
+
+    today = timezone.localdate()
+    DossierCodeSequence.objects.create(agency=tree["police"], day=today, last=9999)
+    birth = _stage(application, "1.001193").dossier
+    process_to_result(birth, officers["1.001193"])  # no error for the officer
+
+    assert _stage(application, "1.001193").state == StageState.DONE
+    residence = _stage(application, "1.004222")
+    assert residence.state == StageState.WAITING and residence.dossier is None
+    assert residence.reason == str(POSTPONED_REASON)
+    assert _stage(application, "1.001939").state == StageState.OPEN  # another office, numbers left
+    assert not Dossier.objects.filter(linked_parent=application, competent_agency=tree["police"]).exists()
+    assert DossierCodeSequence.objects.get(agency=tree["police"], day=today).last == 9999
+
+    assert open_postponed_stages() == 1  # still none free: it stays waiting, nothing half-made
+    assert _stage(application, "1.004222").state == StageState.WAITING
+
+    DossierCodeSequence.objects.filter(agency=tree["police"]).delete()  # a new day's numbers
+    call_command("periodic")  # once
+    residence = _stage(application, "1.004222")
+    assert residence.state == StageState.OPEN and residence.reason == ""
+    assert residence.dossier.code.startswith(tree["police"].code + "-")
+    assert residence.dossier.form_data["nguoi_cung_chuyen"][0]["tv_so_dinh_danh"]
+    assert open_postponed_stages() == 0

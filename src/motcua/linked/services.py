@@ -141,8 +141,42 @@ def _open_ready(application: Dossier, now: dt.datetime) -> None:
             _cancel(stage, now, _("An earlier procedure of the application was not completed."))
             states[stage.procedure_code] = stage.state
         elif all(state == StageState.DONE for state in needed):
-            open_stage(stage, now=now)
+            try:
+                with transaction.atomic():  # a stage that cannot open now leaves nothing behind
+                    open_stage(stage, now=now)
+            except codes.SequenceExhausted:
+                # Not the officer's problem: their action stands and the stage opens later
+                # (open_postponed_stages, run by ``motcua periodic``).
+                stage.refresh_from_db()
+                stage.reason = POSTPONED_REASON
+                stage.save(update_fields=["reason"])
+                continue
             states[stage.procedure_code] = stage.state
+
+
+POSTPONED_REASON = gettext_lazy(
+    "The receiving office has given out all of today's dossier numbers; this step opens "
+    "automatically as soon as a number is free."
+)
+
+
+def open_postponed_stages(*, limit: int = 500) -> int:
+    """Open the stages that could not get a dossier number when they were due to open (run by
+    ``motcua periodic``); returns how many applications were looked at."""
+    applications = (
+        Stage.objects.filter(state=StageState.WAITING)
+        .exclude(reason="")
+        .values_list("application_id", flat=True)
+        .distinct()
+    )
+    count = 0
+    for application_id in list(applications[:limit]):
+        with transaction.atomic():
+            application = Dossier.objects.select_for_update().get(pk=application_id)
+            _open_ready(application, timezone.now())
+            sync_application(application)
+        count += 1
+    return count
 
 
 def _receiving_agency(stage: Stage, application: Dossier) -> Agency:
@@ -207,6 +241,7 @@ def open_stage(stage: Stage, *, now: dt.datetime | None = None) -> Dossier:
     _hand_documents(stage, application, child)
     stage.dossier = child
     stage.state = StageState.OPEN
+    stage.reason = ""
     stage.opened_at = now
     stage.due_at = due
     connector = ports.connector_for(stage.agency.code)
