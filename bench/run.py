@@ -3,7 +3,7 @@
 1. creates the PostgreSQL database ``motcua_bench`` if missing (never any other), migrates it;
 2. ``motcua generate --dossiers 1000000 --seed 2026`` (skipped when already there);
 3. bench/prepare.py: officer session, citizens' API tokens, samples, the SQL of a tracking lookup;
-4. starts motcua as in production (``motcua serve``: gunicorn, one worker per core, 4 threads,
+4. starts motcua as in production (``motcua serve``: gunicorn, two workers per core, 2 threads,
    DEBUG off, persistent database connections) and the Starlette + psycopg baseline (uvicorn,
    one worker per core), on loopback;
 5. runs each scenario from this process (bench/load.py), each bounded in time;

@@ -2,11 +2,16 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from motcua.api.urls import api
 
 urlpatterns = [
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Without a CSRF token: a forged language choice harms no one, and so the public pages set no
+    # CSRF cookie (less work on the busiest pages) and the switch never fails on a page kept open
+    # longer than a token lives.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("tai-khoan/", include("motcua.accounts.urls")),

@@ -41,9 +41,8 @@ class Command(BaseCommand):
         }
         web = [
             sys.executable, "-m", "gunicorn", "motcua.wsgi:application",
+            "--config", "python:motcua.gunicorn_conf",  # gthread, preloaded, frozen (see the module)
             "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", str(threads),
-            # gthread even with one thread: it keeps connections alive (the sync worker does not)
-            "--worker-class", "gthread",
             "--access-logfile", "-", "--graceful-timeout", "10", "--no-control-socket",
         ]  # fmt: skip
         children = [subprocess.Popen(web, env=env)]
