@@ -94,6 +94,33 @@ def test_queue_pages_use_a_fixed_number_of_queries(desk, submitted, django_asser
         desk.get("/mot-cua/?hang=reception")
 
 
+def test_the_dossier_page_reads_a_fixed_number_of_statements_however_long_its_history(
+    desk, submitted, tree, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from motcua.dossiers.lifecycle import transition
+
+    officer = desk.get("/").wsgi_request.user
+    page = f"/mot-cua/ho-so/{submitted.pk}/"
+    desk.get(page)  # warm: the catalog's per-version parts and transfer targets are cached
+    with CaptureQueriesContext(connection) as short:
+        assert desk.get(page).status_code == 200
+    transition(dossier=submitted, action="receive", actor=officer)
+    submitted.refresh_from_db()
+    transition(dossier=submitted, action="request_supplement", actor=officer, comment="Thiếu bản sao")
+    submitted.refresh_from_db()
+    transition(dossier=submitted, action="supplement", actor=submitted.applicant)
+    assert submitted.events.count() >= 4
+    with CaptureQueriesContext(connection) as long:
+        assert desk.get(page).status_code == 200
+    assert len(long.captured_queries) == len(short.captured_queries)
+    assert not [q for q in long.captured_queries if '"org_agency"."id" =' in q["sql"]]  # both agencies joined
+    with django_assert_max_num_queries(10):
+        desk.get(page)
+
+
 def test_online_only_day_sends_walk_ins_to_assisted_mode(desk, tree, version):
     from motcua.desk.models import OnlineOnlyDay
 
