@@ -117,8 +117,24 @@ def test_the_dossier_page_reads_a_fixed_number_of_statements_however_long_its_hi
         assert desk.get(page).status_code == 200
     assert len(long.captured_queries) == len(short.captured_queries)
     assert not [q for q in long.captured_queries if '"org_agency"."id" =' in q["sql"]]  # both agencies joined
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(9):
         desk.get(page)
+
+
+def test_the_dossier_page_offers_only_officers_acting_at_its_agencies(desk, submitted, tree):
+    from tests.factories import UserFactory
+
+    specialist = OfficerRoleFactory(agency=tree["commune_pc"], role="specialist").user
+    auditor = OfficerRoleFactory(agency=tree["commune_pc"], role="auditor").user
+    elsewhere = OfficerRoleFactory(agency=tree["dept"], role="specialist").user
+    for user, name in ((specialist, "Lê Văn Chuyên"), (auditor, "Phạm Thị Kiểm"), (elsewhere, "Đỗ Sở Khác")):
+        UserFactory._meta.model.objects.filter(pk=user.pk).update(full_name=name)
+    from motcua.dossiers.backoffice import receive
+
+    receive(dossier=submitted, actor=desk.get("/").wsgi_request.user)  # now it can be forwarded
+    html = desk.get(f"/mot-cua/ho-so/{submitted.pk}/").content.decode()
+    assert f'<option value="{specialist.pk}">Lê Văn Chuyên</option>' in html
+    assert "Phạm Thị Kiểm" not in html and "Đỗ Sở Khác" not in html
 
 
 def test_online_only_day_sends_walk_ins_to_assisted_mode(desk, tree, version):

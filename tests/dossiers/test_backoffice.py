@@ -189,3 +189,31 @@ def test_automatic_assignment_can_be_switched_off(submitted, desk, specialist, m
     received = backoffice.receive(dossier=submitted, actor=desk)
     assert received.assigned_to is None
     assert backoffice.forward(dossier=received, actor=desk).assigned_to is None
+
+
+def test_a_dossier_is_given_only_to_an_officer_acting_at_its_agencies(
+    submitted, desk, specialist, leader, tree
+):
+    from motcua.dossiers.selectors import assignable_officers
+
+    elsewhere = OfficerRoleFactory(agency=tree["dept"], role="specialist").user  # another branch
+    auditor = OfficerRoleFactory(agency=tree["commune_pc"], role="auditor").user
+    above = OfficerRoleFactory(agency=tree["root"], role="leader").user  # the province, above both
+    assert set(assignable_officers(submitted)) == {desk, specialist, leader, above}
+
+    before = backoffice.receive(dossier=submitted, actor=desk).assigned_to_id
+    for wrong in (elsewhere, auditor):
+        with pytest.raises(lifecycle.NotAllowed) as refused:
+            backoffice.assign(dossier=Dossier.objects.get(pk=submitted.pk), actor=leader, to_user=wrong)
+        assert "cán bộ" in str(refused.value.message).lower()
+        assert Dossier.objects.get(pk=submitted.pk).assigned_to_id == before
+    given = backoffice.assign(dossier=Dossier.objects.get(pk=submitted.pk), actor=leader, to_user=specialist)
+    assert given.assigned_to == specialist
+
+
+def test_an_auditor_who_also_acts_at_the_agency_may_be_given_a_dossier(submitted, desk, tree):
+    from motcua.dossiers.selectors import assignable_officers
+
+    both = OfficerRoleFactory(agency=tree["root"], role="auditor").user
+    OfficerRoleFactory(user=both, agency=tree["commune_pc"], role="specialist")
+    assert both in set(assignable_officers(submitted))

@@ -321,11 +321,9 @@ def _on_refuse(ctx: Context) -> None:
 
 @lifecycle.effect("assign")
 def _on_assign(ctx: Context) -> None:
-    from django.contrib.auth import get_user_model
+    from motcua.dossiers.selectors import assignable_officers
 
-    user = (
-        get_user_model().objects.filter(pk=ctx.data.get("to_user"), is_officer=True, is_active=True).first()
-    )
+    user = assignable_officers(ctx.dossier).filter(pk=ctx.data.get("to_user")).first()
     if user is None:
         raise NotAllowed(_("Choose an officer of the agency."))
     ctx.dossier.assigned_to = user

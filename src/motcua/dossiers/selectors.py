@@ -133,6 +133,28 @@ def track(code: str, pin: str) -> PublicStatus | None:
     )
 
 
+def assignable_officers(dossier: Dossier) -> QuerySet:
+    """Officers ``dossier`` may be given to: active officers holding a role other than auditor at
+    its receiving or competent agency or at an agency above them, by name."""
+    from django.contrib.auth import get_user_model
+
+    from motcua.accounts.models import OfficerRole
+
+    ids = {
+        i
+        for agency in (dossier.receiving_agency, dossier.competent_agency)
+        if agency is not None
+        for i in agency.ancestor_ids()
+    }
+    acting = [role for role in OfficerRole.Role.values if role != OfficerRole.Role.AUDITOR]
+    return (
+        get_user_model()
+        .objects.filter(is_officer=True, is_active=True, roles__agency_id__in=ids, roles__role__in=acting)
+        .distinct()
+        .order_by("full_name", "pk")
+    )
+
+
 def public_apologies(limit: int = 100) -> list[DossierEvent]:
     """Apologies (Form 04) published for transparency: code, procedure, reason, dates — no names."""
     return list(
