@@ -92,13 +92,39 @@ def test_a_new_generation_brings_a_published_procedure_into_the_index(catalog):
     assert [v.procedure.code for v in selectors.search_procedures(q="ho chieu").versions] == ["1.000099"]
 
 
-def test_an_index_older_than_the_limit_is_rebuilt_even_without_a_new_generation(catalog, monkeypatch):
+def _later(monkeypatch):
+    clock = search_index.time.monotonic() + search_index.REBUILD_AFTER + 1
+    monkeypatch.setattr(search_index.time, "monotonic", lambda: clock)
+
+
+def test_an_index_past_the_limit_is_kept_when_the_catalog_did_not_change(catalog, monkeypatch):
     generation = selectors.catalog_generation()
     first = search_index.current_index(generation)
     assert search_index.current_index(generation) is first
-    clock = search_index.time.monotonic() + search_index.REBUILD_AFTER + 1
-    monkeypatch.setattr(search_index.time, "monotonic", lambda: clock)
+    _later(monkeypatch)
+    monkeypatch.setattr(search_index, "_build", lambda: pytest.fail("rebuilt an unchanged catalog"))
+    assert search_index.current_index(generation) is first
+
+
+def test_a_version_published_by_another_process_is_found_after_the_limit(catalog, monkeypatch):
+    """Without a shared cache the generation stays; the fingerprint sees the new version."""
+    generation = selectors.catalog_generation()
+    assert selectors.search_procedures(q="ho chieu").total == 0  # the index is built now
+    import_catalog(make_catalog(_proc("1.000099", "Cấp hộ chiếu phổ thông")))  # no catalog_changed()
+    assert selectors.catalog_generation() == generation
+    _later(monkeypatch)
+    assert [v.procedure.code for v in selectors.search_procedures(q="ho chieu").versions] == ["1.000099"]
+
+
+def test_a_sector_code_changed_elsewhere_rebuilds_the_index_after_the_limit(catalog, monkeypatch):
+    from motcua.catalog.models import Sector
+
+    generation = selectors.catalog_generation()
+    first = search_index.current_index(generation)
+    Sector.objects.filter(code="dat-dai").update(code="dat-dai-moi")
+    _later(monkeypatch)
     assert search_index.current_index(generation) is not first
+    assert selectors.search_procedures(sector="dat-dai-moi").total == 1
 
 
 def test_an_emptied_cache_starts_a_generation_never_seen_before():

@@ -9,8 +9,11 @@ national catalog — and answers word searches and the sector/level/online-level
 memory; the page's 20 versions are then read by primary key. Filters by agency or life event stay in SQL (selectors).
 
 Freshness: the index is rebuilt when the catalog generation changes (publishing bumps it, see
-``selectors.catalog_changed``) and at the latest after ``REBUILD_AFTER`` seconds, which bounds
-staleness in processes that do not share the generation (no Redis).
+``selectors.catalog_changed``). Processes that do not share the generation (no Redis) look
+again after ``REBUILD_AFTER`` seconds: the current versions' ids and sector codes (a published
+version never changes) are read in one small statement, and the index is rebuilt only if they
+differ — a few milliseconds instead of half a second of one request every five minutes in
+every process.
 """
 
 from __future__ import annotations
@@ -123,7 +126,8 @@ def _rank(entry: Entry, raw: str, phrase: str, words: list[str]) -> int:
 
 
 _lock = threading.Lock()
-_built: tuple[object, float, SearchIndex] | None = None  # (generation, built at, index)
+# (generation, checked at, digest of the entries, index)
+_built: tuple[object, float, int, SearchIndex] | None = None
 
 
 def current_index(generation: object) -> SearchIndex:
@@ -131,12 +135,18 @@ def current_index(generation: object) -> SearchIndex:
     global _built
     built = _built
     if built is not None and built[0] == generation and time.monotonic() - built[1] < REBUILD_AFTER:
-        return built[2]
+        return built[3]
     with _lock:
         built = _built
-        if built is None or built[0] != generation or time.monotonic() - built[1] >= REBUILD_AFTER:
-            _built = (generation, time.monotonic(), _build())
-        return _built[2]
+        if built is not None and built[0] == generation:
+            if time.monotonic() - built[1] < REBUILD_AFTER:
+                return built[3]  # another thread looked while this one waited
+            if _current_digest() == built[2]:
+                _built = (generation, time.monotonic(), built[2], built[3])
+                return built[3]
+        index = _build()
+        _built = (generation, time.monotonic(), _digest((e.id, e.sector_code) for e in index.entries), index)
+        return index
 
 
 def forget() -> None:
@@ -144,6 +154,18 @@ def forget() -> None:
     global _built
     with _lock:
         _built = None
+
+
+def _digest(pairs) -> int:
+    """What the entries are made of, in short: the current versions' ids (a published version
+    never changes) with their sectors' codes."""
+    return hash(tuple(sorted((i, code or "") for i, code in pairs)))
+
+
+def _current_digest() -> int:
+    from motcua.catalog.models import ProcedureVersion
+
+    return _digest(ProcedureVersion.objects.filter(is_current=True).values_list("id", "sector__code"))
 
 
 def _build() -> SearchIndex:
