@@ -107,7 +107,7 @@ def test_an_index_past_the_limit_is_kept_when_the_catalog_did_not_change(catalog
 
 
 def test_a_version_published_by_another_process_is_found_after_the_limit(catalog, monkeypatch):
-    """Without a shared cache the generation stays; the fingerprint sees the new version."""
+    """Without a shared cache the generation stays; the digest of the entries sees the new version."""
     generation = selectors.catalog_generation()
     assert selectors.search_procedures(q="ho chieu").total == 0  # the index is built now
     import_catalog(make_catalog(_proc("1.000099", "Cấp hộ chiếu phổ thông")))  # no catalog_changed()
