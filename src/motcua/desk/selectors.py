@@ -180,6 +180,43 @@ def dossier_for_officer(user, pk: int) -> Dossier | None:
     )
 
 
+def officer_choices(dossier: Dossier) -> list[tuple[int, str]]:
+    """Whom the dossier may be given to, as (id, name) for the page's lists: kept a minute per
+    pair of agencies (a DISTINCT join for every dossier opened otherwise); the assignment itself
+    checks the officer chosen."""
+    from django.core.cache import cache
+
+    from motcua.dossiers.selectors import assignable_officers
+
+    return cache.get_or_set(
+        f"desk:assignable:{dossier.receiving_agency_id}:{dossier.competent_agency_id}",
+        lambda: [(user.pk, str(user)) for user in assignable_officers(dossier)[:100]],
+        60,
+    )
+
+
+def transfer_targets(dossier: Dossier) -> list:
+    """Where the dossier may be sent: the version's agencies, or those of its kinds. Kept a minute
+    per version (the list of 100-odd commune committees is read for every dossier opened; the
+    transfer itself checks the agency chosen)."""
+    from django.core.cache import cache
+
+    from motcua.catalog.selectors import catalog_generation
+    from motcua.org.models import Agency
+
+    version = dossier.procedure_version
+    return cache.get_or_set(
+        f"desk:transfer-targets:{catalog_generation()}:{version.pk}",
+        lambda: (
+            list(version.agencies.filter(is_active=True))
+            or list(
+                Agency.objects.filter(kind__in=version.agency_kinds, is_active=True).order_by("name")[:200]
+            )
+        ),
+        60,
+    )
+
+
 def is_online_only_today(agency, *, today: dt.date | None = None) -> bool:
     from motcua.desk.models import OnlineOnlyDay
 

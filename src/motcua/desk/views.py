@@ -19,7 +19,6 @@ from motcua.core import audit
 from motcua.desk import selectors
 from motcua.desk.actions import perform
 from motcua.dossiers import backoffice, lifecycle
-from motcua.org.models import Agency
 
 
 def officer_required(view):
@@ -138,7 +137,7 @@ def dossier(request, pk: int):
 
     version_documents, steps, _fees = version_parts(found.procedure_version)
     documents = {d.code: d for d in version_documents}
-    officers = _officers_for(found)
+    officers = selectors.officer_choices(found)
     return render(
         request,
         "desk/dossier.html",
@@ -152,45 +151,10 @@ def dossier(request, pk: int):
             "officers": officers,
             "late": backoffice.is_late(found),
             "steps": steps,
-            "centres": _transfer_targets(found),
+            "centres": selectors.transfer_targets(found),
             "access_keys": ACCESS_KEYS,
         },
     )
-
-
-def _officers_for(dossier):
-    """Whom the dossier may be given to, for the page's lists: kept a minute per pair of agencies
-    (one statement with a DISTINCT for every dossier opened); the assignment itself checks the
-    officer chosen."""
-    from django.core.cache import cache
-
-    from motcua.dossiers.selectors import assignable_officers
-
-    key = f"desk:assignable:{dossier.receiving_agency_id}:{dossier.competent_agency_id}"
-    officers = cache.get(key)
-    if officers is None:
-        officers = [(user.pk, str(user)) for user in assignable_officers(dossier)[:100]]
-        cache.set(key, officers, 60)
-    return officers
-
-
-def _transfer_targets(dossier):
-    """Where the dossier may be sent: the version's agencies, or those of its kinds. Kept a minute
-    per version (the list of 100-odd commune committees is read for every dossier opened; the
-    transfer itself checks the agency chosen)."""
-    from django.core.cache import cache
-
-    from motcua.catalog.selectors import catalog_generation
-
-    version = dossier.procedure_version
-    key = f"desk:transfer-targets:{catalog_generation()}:{version.pk}"
-    targets = cache.get(key)
-    if targets is None:
-        targets = list(version.agencies.filter(is_active=True)) or list(
-            Agency.objects.filter(kind__in=version.agency_kinds, is_active=True).order_by("name")[:200]
-        )
-        cache.set(key, targets, 60)
-    return targets
 
 
 @officer_required
