@@ -1,7 +1,7 @@
 """The practical ceiling for public tracking: Starlette + a psycopg pool, no framework around it.
 
 Runs exactly the SQL Django runs for one lookup (captured by bench/prepare.py into
-var/bench/fixture.json), checks the PIN in constant time and returns the same public fields as
+var/bench/fixture.json: on PostgreSQL one statement, the events as a JSON array), checks the PIN in constant time and returns the same public fields as
 JSON. Served by ``uvicorn[standard]`` (uvloop + httptools) with one worker per core.
 
     BENCH_DATABASE_URL=postgres://… uvicorn bench.baseline:app --workers 2
@@ -47,7 +47,11 @@ async def track(request):
         expected = (found or {}).get("tracking_pin") or "000000"
         if found is None or not hmac.compare_digest(expected.encode(), pin.encode()):
             return JSONResponse({"detail": "not found"}, status_code=404)
-        timeline = []
+        # On PostgreSQL the lookup is one statement whose last column holds the public events
+        # as JSON (decoded by psycopg); elsewhere a second statement reads them.
+        timeline = [
+            dict(zip(("at", "action", "to_status"), e, strict=True)) for e in found.get("timeline") or []
+        ]
         for query in rest:
             cursor = await conn.execute(query["sql"], _params(query["params"], code, found["id"]))
             names = [c.name for c in cursor.description]

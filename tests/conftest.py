@@ -21,6 +21,9 @@ def _empty_cache():
     """Each test starts with empty caches (rate limits, cached catalog facets, the site frame)."""
     from django.core.cache import caches
 
+    from motcua.core.templatetags import sitewide
+
     for name in caches.settings:
         caches[name].clear()
+    sitewide.clear()
     yield

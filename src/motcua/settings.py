@@ -160,8 +160,8 @@ CACHES = {
         if os.environ.get("REDIS_URL")
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     ),
-    # The site frame's fragments ({% cache %} in base.html): the same for every visitor in a
-    # language, so each process keeps its own copy — no network hop on the busiest pages.
+    # Template fragments ({% cache %}, e.g. the catalog's filter lists): each process keeps its
+    # own copy — no network hop on busy pages. (The site frame uses {% sitewide %} instead.)
     "template_fragments": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "template-fragments",

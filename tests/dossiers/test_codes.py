@@ -66,7 +66,7 @@ def test_32_concurrent_codes_are_all_different():
 
 
 @given(
-    st.from_regex(r"\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}", fullmatch=True),
+    st.from_regex(r"[0-9]{3}\.[0-9]{2}\.[0-9]{2}\.[A-Z][0-9]{2}", fullmatch=True),
     st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2099, 12, 31)),
     st.integers(min_value=1, max_value=9999),
 )
@@ -79,15 +79,34 @@ def test_formatted_codes_are_valid(agency_code, day, sequence):
     assert code.startswith(agency_code + "-")
 
 
+@given(st.from_regex(r"\d{6}", fullmatch=True))
+def test_the_day_check_accepts_exactly_the_days_strptime_reads(day):
+    try:
+        dt.datetime.strptime(day, "%y%m%d")
+        real = True
+    except ValueError:
+        real = False
+    assert codes.is_valid_code(f"001.08.40.H53-{day}-0001") is real
+
+
+@pytest.mark.parametrize("day", ["000229", "960229", "240229"])
+def test_leap_days_are_real_days(day):
+    assert codes.is_valid_code(f"001.08.40.H53-{day}-0001")
+
+
 @pytest.mark.parametrize(
     "bad",
     [
         "",
         "abc",
         "001.08.40.H53-261328-0001",
+        "001.08.40.H53-250229-0001",  # no 29 February in 2025
+        "001.08.40.H53-261100-0001",
         "001.08.40.H53-261128-0000",
         "001.08.40.H53-261128-12345",
         "1.08.40.H53-261128-0001",
+        "001.08.40.H53-261128-0001\n",
+        "001.08.40.H53-261128-٠٠٠١",  # Arabic-Indic digits
     ],
 )
 def test_malformed_codes_are_invalid(bad):

@@ -17,7 +17,10 @@ from motcua.dossiers.models import DossierCodeSequence
 from motcua.org.models import Agency
 
 MAX_PER_DAY = 9999
-CODE_PATTERN = re.compile(r"^(?P<agency>\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2})-(?P<day>\d{6})-(?P<seq>\d{4})$")
+# ASCII digits only: ``\d`` alone also matches other scripts' digits (Arabic-Indic, Thai…).
+CODE_PATTERN = re.compile(
+    r"^(?P<agency>\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2})-(?P<day>\d{6})-(?P<seq>\d{4})$", re.ASCII
+)
 
 
 class SequenceExhausted(Exception):
@@ -53,11 +56,14 @@ def new_pin() -> str:
 
 
 def is_valid_code(code: str) -> bool:
-    match = CODE_PATTERN.match(code or "")
+    match = CODE_PATTERN.fullmatch(code or "")  # not match: "$" also matches before a final newline
     if not match:
         return False
+    day = match["day"]
     try:
-        dt.datetime.strptime(match["day"], "%y%m%d")
+        # A real calendar day. Not strptime: it costs more than the rest of a tracking lookup's
+        # Python. A leap year is the same in 19yy and 20yy for every two-digit year strptime reads.
+        dt.date(2000 + int(day[:2]), int(day[2:4]), int(day[4:]))
     except ValueError:
         return False
     return 1 <= int(match["seq"]) <= MAX_PER_DAY

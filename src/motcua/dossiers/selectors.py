@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hmac
+import json
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -68,23 +70,37 @@ class PublicStatus:
 
 
 @functools.cache
-def _track_sql() -> tuple[str, str]:
-    """The two statements of a lookup, written out: this is the busiest public page, and building
-    the same two ORM queries cost ~3.5 ms of Python per request against ~0.5 ms to run them
-    (docs/performance.md). Only the columns shown — never form data or form specifications."""
+def _track_sql() -> tuple[str, str, str]:
+    """The statements of a lookup, written out: this is the busiest public page, and building
+    the same ORM queries cost ~3.5 ms of Python per request against ~0.5 ms to run them
+    (docs/performance.md). Only the columns shown — never form data or form specifications.
+
+    Returns the dossier's statement, the public events' statement and, for PostgreSQL, both in
+    one: the events as a JSON array in a last column, one round trip instead of two.
+    """
     from motcua.catalog.models import Procedure, ProcedureVersion
     from motcua.org.models import Agency
 
     dossier, version = Dossier._meta.db_table, ProcedureVersion._meta.db_table
     procedure, agency = Procedure._meta.db_table, Agency._meta.db_table
     events = DossierEvent._meta.db_table
-    return (
-        f"SELECT d.id, d.code, d.tracking_pin, d.status, d.submitted_at, d.due_at, v.name, p.code, a.name, "
-        f"d.is_linked_application "  # noqa: S608 (table names from the models)
+    columns = (
+        "d.id, d.code, d.tracking_pin, d.status, d.submitted_at, d.due_at, v.name, p.code, a.name, "
+        "d.is_linked_application"
+    )
+    source = (
         f"FROM {dossier} d JOIN {version} v ON v.id = d.procedure_version_id "
         f"JOIN {procedure} p ON p.id = v.procedure_id LEFT JOIN {agency} a ON a.id = d.receiving_agency_id "
-        f"WHERE d.code = %s AND d.status <> %s",
+        f"WHERE d.code = %s AND d.status <> %s"
+    )
+    timeline = (
+        f"SELECT json_agg(json_build_array(e.at, e.action, e.to_status) ORDER BY e.at, e.id) "  # noqa: S608
+        f"FROM {events} e WHERE e.dossier_id = d.id AND e.public"
+    )
+    return (
+        f"SELECT {columns} {source}",  # noqa: S608 (table names from the models)
         f"SELECT at, action, to_status FROM {events} WHERE dossier_id = %s AND public = %s ORDER BY at, id",  # noqa: S608
+        f"SELECT {columns}, ({timeline}) AS timeline {source}",  # noqa: S608
     )
 
 
@@ -106,18 +122,26 @@ def track(code: str, pin: str) -> PublicStatus | None:
     pin = (pin or "").strip()
     if not is_valid_code(code) or not pin.isdigit():
         return None
-    dossier_sql, events_sql = _track_sql()
+    dossier_sql, events_sql, in_one = _track_sql()
+    one_trip = connection.vendor == "postgresql"
     with prepared_cursor() as cursor:
-        cursor.execute(dossier_sql, [code, Status.DRAFT.value])
+        cursor.execute(in_one if one_trip else dossier_sql, [code, Status.DRAFT.value])
         row = cursor.fetchone()
         expected = row[2] if row else "000000"
         if not hmac.compare_digest(expected.encode(), pin.encode()) or row is None:
             return None
         pk, code, _pin, status, submitted_at, due_at, procedure_name, procedure_code, agency_name, linked = (
-            row
+            row[:10]
         )
-        cursor.execute(events_sql, [pk, True])
-        timeline = [PublicEvent(at=_aware(at), action=a, to_status=t) for at, a, t in cursor.fetchall()]
+        if one_trip:
+            events = row[10]
+            if isinstance(events, str):  # a json column some drivers leave undecoded
+                events = json.loads(events)
+            events = events or []
+        else:
+            cursor.execute(events_sql, [pk, True])
+            events = cursor.fetchall()
+        timeline = [PublicEvent(at=_aware(at), action=a, to_status=t) for at, a, t in events]
     return PublicStatus(
         code=code,
         procedure_name=procedure_name,
