@@ -3,7 +3,7 @@
 1. creates the PostgreSQL database ``motcua_bench`` if missing (never any other), migrates it;
 2. ``motcua generate --dossiers 1000000 --seed 2026`` (skipped when already there);
 3. bench/prepare.py: officer session, citizens' API tokens, samples, the SQL of a tracking lookup;
-4. starts motcua as in production (``motcua serve``: gunicorn, two workers per core, 2 threads,
+4. starts motcua as in production (``motcua serve``: gunicorn, two sync workers per core,
    DEBUG off, persistent database connections) and the Starlette + psycopg baseline (uvicorn,
    one worker per core), on loopback;
 5. runs each scenario from this process (bench/load.py), each bounded in time;
@@ -62,7 +62,7 @@ def main() -> int:
     parser.add_argument(
         "--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1))))
     )
-    parser.add_argument("--threads", type=int, default=int(os.environ.get("BENCH_THREADS", "2")))
+    parser.add_argument("--threads", type=int, default=int(os.environ.get("BENCH_THREADS", "1")))
     parser.add_argument(
         "--only", default="", help="comma-separated scenarios: tracking,submission,officer,search"
     )
@@ -229,7 +229,8 @@ def start_servers(env: dict, workers: int, threads: int) -> dict[str, subprocess
     log = open(VAR / "servers.log", "w")  # noqa: SIM115 (open for the servers' lifetime)
     django = subprocess.Popen(
         [sys.executable, "-m", "motcua", "serve", "--no-worker", "--no-eid", "--host", "127.0.0.1",
-         "--port", str(DJANGO_PORT), "--workers", str(workers), "--threads", str(threads)],
+         "--port", str(DJANGO_PORT), "--workers", str(workers), "--threads", str(threads),
+         "--no-access-log"],  # as the province's service: nginx logs the requests
         env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True,
     )  # fmt: skip
     baseline = subprocess.Popen(
@@ -555,12 +556,18 @@ def verdicts(s: dict) -> list[dict]:
     return out
 
 
+def server_workers(settings: dict) -> str:
+    """How motcua was served: sync workers (one request each) or threaded ones."""
+    workers, threads = settings["gunicorn_workers"], settings["gunicorn_threads"]
+    return f"{workers} sync workers" if threads == 1 else f"{workers} workers × {threads} threads"
+
+
 def markdown(report: dict) -> str:
     s, m, st = report["scenarios"], report["machine"], report["settings"]
     lines = [
         f"Run of {report['started_at']} — {st['dossiers']:,} dossiers (seed {st['seed']}), "
         f"{st['duration_s']:.0f} s per point after a 2 s warm-up; motcua under gunicorn "
-        f"{st['gunicorn_workers']} workers × {st['gunicorn_threads']} threads; baseline under uvicorn "
+        f"{server_workers(st)}; baseline under uvicorn "
         f"{st['baseline_workers']} workers. Machine: {m['cpus']} × {m['cpu']}, {m['memory_gb']} GB, "
         f"PostgreSQL {m['postgresql']} (shared_buffers {m['shared_buffers']}), Python {m['python']}; "
         f"load average at start {m['load_average_at_start']}. Data generation: {report['generate']['seconds']} s "

@@ -18,7 +18,15 @@ from __future__ import annotations
 
 import gc
 
-worker_class = "gthread"  # keeps connections alive (the sync worker does not)
+# One request at a time per process, a new connection per request. Behind a proxy that buffers
+# requests and responses (nginx's default) nothing is lost: the proxy keeps the clients' connections
+# alive and hands over whole requests. Every idle process takes the next connection from one
+# shared queue, so the load spreads evenly; gunicorn's threaded worker keeps each kept-alive
+# connection in the process that accepted it, and one process often held most of them while
+# others idled (the public pages' p95 doubled: docs/performance.md). ``--threads 2`` or more
+# (``WEB_THREADS``) switches to that threaded worker, for a server exposed without a proxy to slow
+# clients.
+worker_class = "sync"
 preload_app = True
 
 # After this many requests a worker has built its caches (templates, catalog index, unit lists);
@@ -40,7 +48,7 @@ def post_fork(server, worker) -> None:
 
 
 def post_request(worker, req, environ, resp) -> None:
-    count = getattr(worker, "motcua_requests", 0) + 1  # two threads may race: a freeze more or less
+    count = getattr(worker, "motcua_requests", 0) + 1  # threads (gthread) may race: a freeze more or less
     worker.motcua_requests = count
     if count == WARM_AFTER_REQUESTS:
         gc.freeze()

@@ -22,29 +22,38 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-        # Two processes per core, two threads each: Python runs one thread per process at a
-        # time, so processes (not threads) keep both cores busy while others wait on PostgreSQL
-        # (measured in docs/performance.md).
+        # Two processes per core, one request at a time each (gunicorn's sync worker): Python runs
+        # one thread per process at a time, so processes (not threads) keep both cores busy while
+        # others wait on PostgreSQL, and idle processes share the incoming connections evenly
+        # (measured in docs/performance.md). Two threads or more switch to the threaded worker.
         parser.add_argument(
             "--workers",
             type=int,
             default=int(os.environ.get("WEB_CONCURRENCY", str(2 * (os.cpu_count() or 1)))),
         )
-        parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "2")))
+        parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "1")))
+        parser.add_argument(
+            "--no-access-log",
+            action="store_true",
+            default=os.environ.get("WEB_ACCESS_LOG", "1") == "0",
+            help="do not log each request (behind nginx, which logs them already)",
+        )
         parser.add_argument("--no-worker", action="store_true", help="do not start the background worker")
         parser.add_argument("--no-eid", action="store_true", help="do not start the demo VNeID provider")
 
-    def handle(self, *args, host, port, workers, threads, no_worker, no_eid, **options):
+    def handle(self, *args, host, port, workers, threads, no_access_log, no_worker, no_eid, **options):
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "motcua.settings"),
         }
         web = [
             sys.executable, "-m", "gunicorn", "motcua.wsgi:application",
-            "--config", "python:motcua.gunicorn_conf",  # gthread, preloaded, frozen (see the module)
+            "--config", "python:motcua.gunicorn_conf",  # sync, preloaded, frozen (see the module)
             "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", str(threads),
-            "--access-logfile", "-", "--graceful-timeout", "10", "--no-control-socket",
+            "--graceful-timeout", "10", "--no-control-socket",
         ]  # fmt: skip
+        if not no_access_log:
+            web += ["--access-logfile", "-"]
         children = [subprocess.Popen(web, env=env)]
         if settings.MOTCUA_DEMO_EID and not no_eid:
             # The demo VNeID (OpenID Connect provider) on its own port (EID_PROVIDER_PORT, 8001): docs/eid.md
