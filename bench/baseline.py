@@ -1,8 +1,9 @@
 """The practical ceiling for public tracking: Starlette + a psycopg pool, no framework around it.
 
 Runs exactly the SQL Django runs for one lookup (captured by bench/prepare.py into
-var/bench/fixture.json: on PostgreSQL one statement, the events as a JSON array), checks the PIN in constant time and returns the same public fields as
-JSON. Served by ``uvicorn[standard]`` (uvloop + httptools) with one worker per core.
+var/bench/fixture.json: on PostgreSQL one statement, the events as a JSON array), checks the PIN
+in constant time and returns the same public fields as JSON. Served by ``uvicorn[standard]``
+(uvloop + httptools) with one worker per core.
 
     BENCH_DATABASE_URL=postgres://… uvicorn bench.baseline:app --workers 2
 """

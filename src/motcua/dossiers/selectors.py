@@ -76,7 +76,9 @@ def _track_sql() -> tuple[str, str, str]:
     (docs/performance.md). Only the columns shown — never form data or form specifications.
 
     Returns the dossier's statement, the public events' statement and, for PostgreSQL, both in
-    one: the events as a JSON array in a last column, one round trip instead of two.
+    one: the events as a JSON array in a last column, one round trip instead of two. (A known code
+    with a wrong PIN thus also reads its events, some microseconds more than an unknown code; the
+    PIN is still compared in constant time, and the rate limit bounds any probing.)
     """
     from motcua.catalog.models import Procedure, ProcedureVersion
     from motcua.org.models import Agency
