@@ -79,14 +79,25 @@ def test_formatted_codes_are_valid(agency_code, day, sequence):
     assert code.startswith(agency_code + "-")
 
 
-@given(st.from_regex(r"\d{6}", fullmatch=True))
+@given(st.from_regex(r"[0-9]{6}", fullmatch=True))
 def test_the_day_check_accepts_exactly_the_days_strptime_reads(day):
+    # ASCII digits: strptime also reads some other scripts' digits, which codes never contain.
     try:
         dt.datetime.strptime(day, "%y%m%d")
         real = True
     except ValueError:
         real = False
     assert codes.is_valid_code(f"001.08.40.H53-{day}-0001") is real
+
+
+@given(
+    st.from_regex(r"[0-9]{6}", fullmatch=True),
+    st.integers(min_value=0, max_value=5),
+    st.sampled_from("٠١٢٣٤٥٦٧٨٩๐๑๒๓०१२३"),
+)
+def test_a_day_with_another_scripts_digit_is_refused(day, position, digit):
+    day = day[:position] + digit + day[position + 1 :]
+    assert not codes.is_valid_code(f"001.08.40.H53-{day}-0001")
 
 
 @pytest.mark.parametrize("day", ["000229", "960229", "240229"])
